@@ -1,0 +1,50 @@
+// Readings and link health -> the collectd identifiers of METRICS.md (type, type instance, value).
+// The plugin dispatches exactly these; intergas-read --json and intergas-sim --print-json print them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/command.h"
+#include "protocol/model.h"
+#include "protocol/reading.h"
+#include "protocol/session.h"
+
+namespace intergas {
+
+enum class DsKind { gauge, derive };
+
+struct Metric {
+  std::string type;           // collectd type, e.g. "temperature_celsius"
+  std::string type_instance;  // e.g. "supply"; empty when the type has none
+  DsKind kind = DsKind::gauge;
+  double gauge = 0;          // when kind == gauge
+  std::int64_t derive = 0;   // when kind == derive
+  double value() const { return kind == DsKind::gauge ? gauge : static_cast<double>(derive); }
+};
+
+// Appends the metrics of one reading. Values that are not known are left out (METRICS.md).
+// fault_stats readings give no metrics (the contract has none).
+void append_reading_metrics(const Reading& reading, Model model, std::vector<Metric>& out);
+
+// Health of one boiler at the end of a cycle (METRICS.md "Health of the link").
+struct Health {
+  bool up = false;
+  bool link_open = false;
+  std::uint64_t reconnects = 0;
+  SessionCounters counters;
+};
+// requests_total and request_duration_seconds only for the commands the schedule enables.
+void append_health_metrics(const Health& health, const Schedule& schedule,
+                           std::vector<Metric>& out);
+
+// One metric as the JSON object of intergas-read --json:
+// {"type": "...", "type_instance": "...", "value": ...} (value printed with %.15g, like
+// write_prometheus prints gauges).
+std::string metric_json(const Metric& m);
+// A JSON array of metrics, one object per line.
+std::string metrics_json(const std::vector<Metric>& metrics);
+
+}  // namespace intergas

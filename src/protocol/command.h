@@ -1,0 +1,63 @@
+// The request commands: their wire bytes per model, reply lengths and metric labels.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+#include "protocol/bytes.h"
+#include "protocol/model.h"
+
+namespace intergas {
+
+// One enumerator per command group; the names are the metric labels (requests_total{type=...}).
+enum class Command {
+  status,        // S?\r   temperatures, pressure, fan, flags, status and fault codes (protocol.md 5)
+  status_extra,  // S2\r   tap flow, pump, OpenTherm room data (protocol.md 8)
+  diagnostics,   // CRC    controller load, mains frequency, reference voltage (protocol.md 10)
+  counters,      // HN\r (H0\r on Xtreme)  hours, starts, gas and water meters (protocol.md 9)
+  parameters,    // V?\r   installer parameters, signed bytes (protocol.md 11)
+  version,       // REV    hardware and software version strings (protocol.md 12.1)
+  fault_stats,   // EN\r   one byte per fault number, 0xFF = none (protocol.md 12.3)
+};
+inline constexpr int kCommandCount = 7;
+inline constexpr Command kAllCommands[kCommandCount] = {
+    Command::status,     Command::status_extra, Command::diagnostics, Command::counters,
+    Command::parameters, Command::version,      Command::fault_stats};
+
+constexpr int command_index(Command c) { return static_cast<int>(c); }
+
+constexpr std::string_view command_name(Command c) {
+  switch (c) {
+    case Command::status: return "status";
+    case Command::status_extra: return "status_extra";
+    case Command::diagnostics: return "diagnostics";
+    case Command::counters: return "counters";
+    case Command::parameters: return "parameters";
+    case Command::version: return "version";
+    case Command::fault_stats: return "fault_stats";
+  }
+  return "status";
+}
+std::optional<Command> parse_command_name(std::string_view name);
+
+// The three ASCII command bytes as the boiler's documentation writes them ("S?\r", "CRC", "H0\r").
+std::string_view command_text(Command c, Model m);
+
+inline constexpr std::size_t kFrameSize = 32;
+
+// Xtreme checks every command except REV, which it answers only without the XOR byte
+// (protocol.md 3, 13: LC sends REV plain).
+bool uses_checksum(Command c, Model m);
+
+// The bytes to write: the 3 command bytes, plus their XOR when the model checks this command.
+Bytes request_bytes(Command c, Model m);
+
+// Bytes in a complete reply: 32, or 33 with the XOR byte.
+std::size_t reply_size(Command c, Model m);
+
+// The command a boiler of model m recognises in `request` (3 bytes, or 4 with a valid XOR byte),
+// used by the simulator, which plays the boiler. nullopt for anything else.
+std::optional<Command> command_from_request(ByteView request, Model m);
+
+}  // namespace intergas
