@@ -1,1 +1,201 @@
-// placeholder
+#include "client/boiler_client.h"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <utility>
+#include <variant>
+
+namespace intergas {
+
+namespace {
+std::string describe(const std::error_code& e) { return e ? e.message() : "closed by peer"; }
+}  // namespace
+
+BoilerClient::BoilerClient(std::unique_ptr<Link> link, ClientOptions options)
+    : link_(std::move(link)),
+      options_(options),
+      session_(options.session),
+      backoff_(options.reopen_first, options.reopen_cap) {}
+
+short BoilerClient::poll_events() const {
+  switch (phase_) {
+    case LinkPhase::open: return POLLIN;
+    case LinkPhase::connecting: return POLLOUT;
+    case LinkPhase::closed: return 0;
+  }
+  return 0;
+}
+
+std::optional<TimePoint> BoilerClient::next_wakeup() const {
+  switch (phase_) {
+    case LinkPhase::closed: return reopen_at_;
+    case LinkPhase::connecting: return connect_deadline_;
+    case LinkPhase::open: return session_.deadline();
+  }
+  return std::nullopt;
+}
+
+void BoilerClient::on_ready(short revents, TimePoint now) {
+  if (phase_ == LinkPhase::connecting) {
+    if (revents & (POLLOUT | POLLERR | POLLHUP)) {
+      const OpenResult r = link_->finish_open(/*timed_out=*/false);
+      if (r.state == OpenState::open) {
+        opened(now);
+      } else if (r.state == OpenState::failed) {
+        open_failed(r.error, now);
+      }
+    }
+    return;
+  }
+  if (phase_ == LinkPhase::open && (revents & (POLLIN | POLLHUP | POLLERR))) {
+    read_input(now);
+    pump_session(now);
+  }
+}
+
+void BoilerClient::on_tick(TimePoint now) {
+  switch (phase_) {
+    case LinkPhase::closed:
+      if (now >= reopen_at_) try_open(now);
+      break;
+    case LinkPhase::connecting:
+      if (now >= connect_deadline_) open_failed(link_->finish_open(/*timed_out=*/true).error, now);
+      break;
+    case LinkPhase::open:
+      break;
+  }
+  pump_session(now);
+}
+
+void BoilerClient::begin_cycle(TimePoint now) {
+  building_.failures.clear();
+  building_.replies.clear();
+  session_.begin_cycle(now);
+  pump_session(now);
+}
+
+void BoilerClient::try_open(TimePoint now) {
+  const OpenResult r = link_->open();
+  switch (r.state) {
+    case OpenState::open:
+      opened(now);
+      break;
+    case OpenState::in_progress:
+      phase_ = LinkPhase::connecting;
+      connect_deadline_ = now + options_.connect_timeout;
+      break;
+    case OpenState::failed:
+      open_failed(r.error, now);
+      break;
+  }
+}
+
+void BoilerClient::opened(TimePoint now) {
+  phase_ = LinkPhase::open;
+  backoff_.reset();
+  session_.on_link_opened(now);
+  if (ever_opened_) {
+    ++reconnects_;
+    notice(Notice::Kind::link_reopened, "reopened " + link_->resolved_name());
+  } else {
+    notice(Notice::Kind::link_opened, "opened " + link_->resolved_name());
+  }
+  ever_opened_ = true;
+}
+
+void BoilerClient::open_failed(const std::error_code& error, TimePoint now) {
+  link_->close();
+  phase_ = LinkPhase::closed;
+  const auto delay = backoff_.next();
+  reopen_at_ = now + delay;
+  notice(Notice::Kind::open_failed, "cannot open " + link_->name() + ": " + describe(error), delay);
+}
+
+void BoilerClient::lost(const std::error_code& error, TimePoint now) {
+  link_->close();
+  phase_ = LinkPhase::closed;
+  session_.on_link_lost(now);
+  collect_events();
+  const auto delay = backoff_.next();
+  reopen_at_ = now + delay;
+  notice(Notice::Kind::link_lost, "lost " + link_->resolved_name() + ": " + describe(error), delay);
+}
+
+void BoilerClient::read_input(TimePoint now) {
+  std::uint8_t buffer[256];
+  for (;;) {
+    const ReadResult r = link_->read_some(buffer, sizeof buffer);
+    if (r.lost) {
+      lost(r.error, now);
+      return;
+    }
+    if (r.bytes == 0) return;
+    session_.on_receive(ByteView(buffer, r.bytes), now);
+  }
+}
+
+void BoilerClient::pump_session(TimePoint now) {
+  if (phase_ == LinkPhase::open) {
+    session_.on_timer(now);
+    while (auto tx = session_.take_transmit(now)) {
+      if (tx->drain_first && !link_->drain()) {
+        lost({}, now);
+        break;
+      }
+      if (auto e = link_->write_all(tx->bytes.data(), tx->bytes.size())) {
+        lost(e, now);
+        break;
+      }
+    }
+  }
+  collect_events();
+}
+
+void BoilerClient::collect_events() {
+  while (auto event = session_.next_event()) {
+    if (auto* reply = std::get_if<ReplyDecoded>(&*event)) {
+      building_.replies.push_back(std::move(*reply));
+    } else if (auto* failed = std::get_if<RequestFailed>(&*event)) {
+      building_.failures.push_back(std::move(*failed));
+    } else if (auto* done = std::get_if<CycleDone>(&*event)) {
+      building_.cycle = done->cycle;
+      building_.health.up = done->status_ok;
+      building_.health.link_open = phase_ == LinkPhase::open;
+      building_.health.reconnects = reconnects_;
+      building_.health.counters = session_.counters();
+      if (done->status_ok) {
+        if (last_up_ != true) notice(Notice::Kind::boiler_answering, "boiler answering");
+      } else if (last_up_ == true && phase_ == LinkPhase::open) {
+        std::string why = "no valid status reply";
+        for (const auto& f : building_.failures) {
+          if (f.command == Command::status) why += ": " + std::string(failure_name(f.reason));
+        }
+        notice(Notice::Kind::boiler_silent, why);
+      }
+      last_up_ = done->status_ok;
+      reports_.push_back(std::move(building_));
+      building_ = CycleReport{};
+    }
+  }
+}
+
+std::optional<CycleReport> BoilerClient::take_report() {
+  if (reports_.empty()) return std::nullopt;
+  CycleReport r = std::move(reports_.front());
+  reports_.erase(reports_.begin());
+  return r;
+}
+
+std::optional<Notice> BoilerClient::take_notice() {
+  if (notices_.empty()) return std::nullopt;
+  Notice n = std::move(notices_.front());
+  notices_.erase(notices_.begin());
+  return n;
+}
+
+void BoilerClient::notice(Notice::Kind kind, std::string text, std::chrono::milliseconds retry_in) {
+  notices_.push_back(Notice{kind, std::move(text), retry_in});
+}
+
+}  // namespace intergas

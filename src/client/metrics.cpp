@@ -1,1 +1,217 @@
-// placeholder
+#include "client/metrics.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <type_traits>
+
+#include "protocol/codes.h"
+
+namespace intergas {
+
+namespace {
+
+class Out {
+ public:
+  explicit Out(std::vector<Metric>& out) : out_(out) {}
+
+  void gauge(const char* type, std::string instance, double v) {
+    Metric m;
+    m.type = type;
+    m.type_instance = std::move(instance);
+    m.kind = DsKind::gauge;
+    m.gauge = v;
+    out_.push_back(std::move(m));
+  }
+  // Not known -> not dispatched (METRICS.md).
+  template <typename T>
+  void gauge(const char* type, std::string instance, const std::optional<T>& v) {
+    if (v) gauge(type, std::move(instance), static_cast<double>(*v));
+  }
+  void derive(const char* type, std::string instance, std::int64_t v) {
+    Metric m;
+    m.type = type;
+    m.type_instance = std::move(instance);
+    m.kind = DsKind::derive;
+    m.derive = v;
+    out_.push_back(std::move(m));
+  }
+
+ private:
+  std::vector<Metric>& out_;
+};
+
+void status_metrics(const StatusReading& r, Model model, Out& o) {
+  o.gauge("temperature_celsius", "heat_exchanger", r.heat_exchanger_celsius);
+  o.gauge("temperature_celsius", "supply", r.supply_celsius);
+  o.gauge("temperature_celsius", "return", r.return_celsius);
+  o.gauge("temperature_celsius", "dhw", r.dhw_celsius);
+  o.gauge("temperature_celsius", "boiler", r.boiler_celsius);
+  o.gauge("temperature_celsius", "outside", r.outside_celsius);
+  o.gauge("temperature_celsius", "flue", r.flue_celsius);
+  o.gauge("setpoint_celsius", "ch", r.setpoint_ch_celsius);
+  o.gauge("pressure_bar", "", r.pressure_bar);
+  o.gauge("fan_speed_rpm", "target", r.fan_speed_target_rpm);
+  o.gauge("fan_speed_rpm", "actual", r.fan_speed_actual_rpm);
+  o.gauge("pwm_ratio", "fan", r.fan_pwm_ratio);
+  o.gauge("ionisation_current_amperes", "", r.ionisation_current_amperes);
+  for (int i = 0; i < kFlagCount; ++i) {
+    const Flag f = static_cast<Flag>(i);
+    o.gauge("flag", std::string(flag_name(f)), r.flag(f) ? 1.0 : 0.0);
+  }
+  o.gauge("status_code", "", r.status_code);
+  // A state set: every known state every cycle, exactly one of them (or "unknown") at 1.
+  const bool known_status = find_status_code(r.status_code) != nullptr;
+  for (const StatusCodeInfo* s = status_codes_begin(); s != status_codes_end(); ++s) {
+    o.gauge("status", std::string(s->name), s->code == r.status_code ? 1.0 : 0.0);
+  }
+  o.gauge("status", "unknown", known_status ? 0.0 : 1.0);
+  bool known_burner = false;
+  for (int i = 0; i < kBurnerStateCount; ++i) {
+    const bool is = burner_state_value_at(i) == r.burner_state_raw;
+    known_burner = known_burner || is;
+    o.gauge("burner_state", std::string(burner_state_name_at(i)), is ? 1.0 : 0.0);
+  }
+  o.gauge("burner_state", "unknown", known_burner ? 0.0 : 1.0);
+  o.gauge("fault_active", "", r.is_lockout() ? 1.0 : 0.0);
+  o.gauge("fault_code", "current", r.current_fault());
+  o.gauge("fault_code", "last", r.last_fault());
+  (void)model;
+}
+
+void status_extra_metrics(const StatusExtraReading& r, Out& o) {
+  o.gauge("tap_flow_liters_per_minute", "", r.tap_flow_liters_per_minute);
+  o.gauge("pwm_ratio", "pump", r.pump_pwm_ratio);
+  o.gauge("temperature_celsius", "room_zone1", r.room_zone1_celsius);
+  o.gauge("temperature_celsius", "room_zone2", r.room_zone2_celsius);
+  o.gauge("temperature_celsius", "outside_override", r.outside_override_celsius);
+  o.gauge("setpoint_celsius", "room_zone1", r.room_setpoint_zone1_celsius);
+  o.gauge("setpoint_celsius", "room_zone2", r.room_setpoint_zone2_celsius);
+  o.gauge("setpoint_celsius", "room_override_zone1", r.room_override_zone1_celsius);
+  o.gauge("setpoint_celsius", "room_override_zone2", r.room_override_zone2_celsius);
+}
+
+void counters_metrics(const CountersReading& r, Out& o) {
+  constexpr std::int64_t kSecondsPerHour = 3600;
+  o.derive("operation_seconds", "powered", r.powered_hours * kSecondsPerHour);
+  o.derive("operation_seconds", "ch", r.ch_hours * kSecondsPerHour);
+  o.derive("operation_seconds", "dhw", r.dhw_hours * kSecondsPerHour);
+  o.derive("burner_starts", "all", r.burner_starts);
+  o.derive("burner_starts", "dhw", r.dhw_burner_starts);
+  o.derive("events", "power_loss", r.power_losses);
+  o.derive("events", "ignition_failure", r.ignition_failures);
+  o.derive("events", "flame_loss", r.flame_losses);
+  o.derive("events", "reset", r.resets);
+  // 0.1 L units -> whole litres, rounded down so a counter never runs ahead of the boiler.
+  o.derive("gas_liters", "ch", r.gas_ch_decilitres / 10);
+  o.derive("gas_liters", "dhw", r.gas_dhw_decilitres / 10);
+  o.derive("dhw_water_liters", "", r.dhw_water_decilitres / 10);
+}
+
+void diagnostics_metrics(const DiagnosticsReading& r, Out& o) {
+  o.gauge("load_ratio", "interrupt", r.interrupt_load_ratio);
+  o.gauge("load_ratio", "main", r.main_load_ratio);
+  o.gauge("mains_frequency_hertz", "", r.mains_frequency_hertz);
+  o.gauge("reference_voltage_volts", "", r.reference_voltage_volts);
+  o.gauge("interrupt_time", "", r.interrupt_time);
+}
+
+void parameters_metrics(const ParametersReading& r, Out& o) {
+  for (int i = 0; i < kParameterCount; ++i) {
+    o.gauge("parameter", std::string(parameter_name(i)), r.values[static_cast<std::size_t>(i)]);
+  }
+}
+
+void append_json_string(std::string& out, const std::string& s) {
+  out += '"';
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+void append_reading_metrics(const Reading& reading, Model model, std::vector<Metric>& out) {
+  Out o(out);
+  std::visit(
+      [&](const auto& r) {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, StatusReading>) {
+          status_metrics(r, model, o);
+        } else if constexpr (std::is_same_v<T, StatusExtraReading>) {
+          status_extra_metrics(r, o);
+        } else if constexpr (std::is_same_v<T, CountersReading>) {
+          counters_metrics(r, o);
+        } else if constexpr (std::is_same_v<T, DiagnosticsReading>) {
+          diagnostics_metrics(r, o);
+        } else if constexpr (std::is_same_v<T, ParametersReading>) {
+          parameters_metrics(r, o);
+        } else if constexpr (std::is_same_v<T, VersionReading>) {
+          o.gauge("firmware_info", r.label(), 1.0);
+        }
+        // FaultStatsReading: the contract has no metric for it (its meaning is unsettled).
+      },
+      reading);
+}
+
+void append_health_metrics(const Health& h, const Schedule& schedule, std::vector<Metric>& out) {
+  Out o(out);
+  o.gauge("up", "", h.up ? 1.0 : 0.0);
+  o.gauge("link_open", "", h.link_open ? 1.0 : 0.0);
+  for (Command c : kAllCommands) {
+    if (schedule.every(c) <= 0) continue;
+    const auto i = static_cast<std::size_t>(command_index(c));
+    o.derive("requests", std::string(command_name(c)), static_cast<std::int64_t>(h.counters.requests[i]));
+  }
+  for (Failure f : kAllFailures) {
+    o.derive("request_failures", std::string(failure_name(f)),
+             static_cast<std::int64_t>(h.counters.failures[static_cast<std::size_t>(f)]));
+  }
+  o.derive("reconnects", "", static_cast<std::int64_t>(h.reconnects));
+  for (Command c : kAllCommands) {
+    if (schedule.every(c) <= 0) continue;
+    const auto& d = h.counters.last_duration[static_cast<std::size_t>(command_index(c))];
+    if (d) {
+      o.gauge("request_duration_seconds", std::string(command_name(c)),
+              std::chrono::duration<double>(*d).count());
+    }
+  }
+}
+
+std::string metric_json(const Metric& m) {
+  std::string s = "{\"type\": ";
+  append_json_string(s, m.type);
+  s += ", \"type_instance\": ";
+  append_json_string(s, m.type_instance);
+  s += ", \"value\": ";
+  char buf[32];
+  if (m.kind == DsKind::gauge) {
+    std::snprintf(buf, sizeof buf, "%.15g", m.gauge);
+  } else {
+    std::snprintf(buf, sizeof buf, "%" PRId64, m.derive);
+  }
+  s += buf;
+  s += '}';
+  return s;
+}
+
+std::string metrics_json(const std::vector<Metric>& metrics) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < metrics.size(); ++i) {
+    s += i == 0 ? "\n  " : ",\n  ";
+    s += metric_json(metrics[i]);
+  }
+  s += metrics.empty() ? "]\n" : "\n]\n";
+  return s;
+}
+
+}  // namespace intergas

@@ -1,1 +1,173 @@
-// placeholder
+#include "protocol/session.h"
+
+#include <algorithm>
+#include <cassert>
+#include <utility>
+
+namespace intergas {
+
+namespace {
+// Raw bytes kept with a failed exchange, for --raw and debug logs; the rest is only counted.
+constexpr std::size_t kMaxKeptBytes = 96;
+}  // namespace
+
+Session::Session(SessionConfig config) : config_(config), schedule_(config.schedule) {}
+
+void Session::on_link_opened(TimePoint now) {
+  (void)now;
+  link_up_ = true;
+  schedule_.reset();
+  reply_.clear();
+  has_rx_ = false;
+}
+
+void Session::on_link_lost(TimePoint now) {
+  if (phase_ == Phase::awaiting_reply || phase_ == Phase::settling) {
+    queue_.clear();  // the rest of this cycle cannot be sent
+    fail(Failure::io, now);
+  }
+  link_up_ = false;
+  queue_.clear();
+  if (cycle_active_) end_cycle();
+}
+
+void Session::begin_cycle(TimePoint now) {
+  if (cycle_active_) {
+    if (phase_ == Phase::awaiting_reply || phase_ == Phase::settling) {
+      // Overrun: the driver starts the next cycle before this exchange ended. Its reply, if it
+      // still comes, arrives while nothing is outstanding and is discarded.
+      queue_.clear();
+      fail(Failure::timeout, now);
+    }
+    queue_.clear();
+    if (cycle_active_) end_cycle();
+  }
+  ++cycle_;
+  status_ok_ = false;
+  if (!link_up_) {
+    events_.push_back(CycleDone{cycle_, false});
+    return;
+  }
+  for (Command c : kAllCommands) {
+    if (schedule_.is_due(c, cycle_)) queue_.push_back(c);
+  }
+  assert(!queue_.empty() && queue_.front() == Command::status);
+  cycle_active_ = true;
+  phase_ = Phase::ready_to_send;
+}
+
+std::optional<Transmit> Session::take_transmit(TimePoint now) {
+  if (phase_ != Phase::ready_to_send || queue_.empty()) return std::nullopt;
+  if (has_rx_ && now < last_rx_ + config_.settle) return std::nullopt;
+  current_ = queue_.front();
+  queue_.pop_front();
+  reply_.clear();
+  sent_at_ = now;
+  phase_ = Phase::awaiting_reply;
+  ++counters_.requests[command_index(current_)];
+  return Transmit{current_, request_bytes(current_, config_.model), true};
+}
+
+void Session::on_receive(ByteView bytes, TimePoint now) {
+  if (bytes.size == 0) return;
+  last_rx_ = now;
+  has_rx_ = true;
+  switch (phase_) {
+    case Phase::idle:
+    case Phase::ready_to_send:
+      counters_.discarded_bytes += bytes.size;
+      return;
+    case Phase::awaiting_reply: {
+      const std::size_t want = reply_size(current_, config_.model);
+      const std::size_t take = std::min(bytes.size, want - reply_.size());
+      reply_.insert(reply_.end(), bytes.begin(), bytes.begin() + take);
+      if (take < bytes.size) {
+        // More than a frame in one go: stray bytes or a second reply; no way to tell which
+        // 32 bytes are the answer.
+        reply_.insert(reply_.end(), bytes.begin() + take,
+                      bytes.begin() + std::min(bytes.size, take + kMaxKeptBytes));
+        fail(Failure::implausible, now);
+      } else if (reply_.size() == want) {
+        phase_ = Phase::settling;
+      }
+      return;
+    }
+    case Phase::settling:
+      // A byte after a complete frame: the frame may be a late reply followed by the real one,
+      // or be preceded by noise. Either way it cannot be proven aligned.
+      reply_.insert(reply_.end(), bytes.begin(), bytes.begin() + std::min(bytes.size, kMaxKeptBytes));
+      fail(Failure::implausible, now);
+      return;
+  }
+}
+
+std::optional<TimePoint> Session::deadline() const {
+  switch (phase_) {
+    case Phase::idle:
+      return std::nullopt;
+    case Phase::ready_to_send:
+      return has_rx_ ? last_rx_ + config_.settle : TimePoint{};
+    case Phase::awaiting_reply:
+      return sent_at_ + config_.reply_timeout;
+    case Phase::settling:
+      return last_rx_ + config_.settle;
+  }
+  return std::nullopt;
+}
+
+void Session::on_timer(TimePoint now) {
+  if (phase_ == Phase::awaiting_reply && now >= sent_at_ + config_.reply_timeout) {
+    fail(reply_.empty() ? Failure::timeout : Failure::short_frame, now);
+  } else if (phase_ == Phase::settling && now >= last_rx_ + config_.settle) {
+    finish_reply(now);
+  }
+}
+
+std::optional<Event> Session::next_event() {
+  if (events_.empty()) return std::nullopt;
+  Event e = std::move(events_.front());
+  events_.pop_front();
+  return e;
+}
+
+void Session::finish_reply(TimePoint now) {
+  Result<Reading> decoded = decode_reply(current_, config_.model, reply_);
+  if (!decoded.ok()) {
+    fail(decoded.failure(), now);
+    return;
+  }
+  const Duration took = last_rx_ - sent_at_;
+  counters_.last_duration[command_index(current_)] = took;
+  schedule_.succeeded(current_, cycle_);
+  if (current_ == Command::status) status_ok_ = true;
+  events_.push_back(ReplyDecoded{current_, std::move(decoded).value(), took, std::move(reply_)});
+  reply_.clear();
+  after_exchange();
+}
+
+void Session::fail(Failure reason, TimePoint now) {
+  (void)now;
+  ++counters_.failures[static_cast<int>(reason)];
+  events_.push_back(RequestFailed{current_, reason, std::move(reply_)});
+  reply_.clear();
+  // A boiler that does not answer its status request will not answer the rest either.
+  if (current_ == Command::status && reason == Failure::timeout) queue_.clear();
+  after_exchange();
+}
+
+void Session::after_exchange() {
+  if (queue_.empty()) {
+    end_cycle();
+  } else {
+    phase_ = Phase::ready_to_send;
+  }
+}
+
+void Session::end_cycle() {
+  phase_ = Phase::idle;
+  if (!cycle_active_) return;
+  cycle_active_ = false;
+  events_.push_back(CycleDone{cycle_, status_ok_});
+}
+
+}  // namespace intergas

@@ -1,0 +1,53 @@
+// One <Boiler "name"> block -> BoilerConfig. Reads oconfig_item_t (plain data) itself, so it is
+// testable without the daemon; every error names the boiler and the option.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "client/metrics.h"
+#include "link/open_link.h"
+#include "protocol/command.h"
+#include "protocol/model.h"
+#include "protocol/schedule.h"
+
+extern "C" {
+#include <collectd/liboconfig/oconfig.h>
+}
+
+namespace intergas {
+
+struct BoilerConfig {
+  std::string name;
+  std::string device;
+  Model model = Model::hre;
+  std::chrono::milliseconds interval{0};  // 0: collectd's interval for this plugin
+  std::chrono::milliseconds reply_timeout{1000};
+  std::chrono::milliseconds settle{150};
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds reconnect_max{30000};  // further capped at the read interval
+  std::array<std::optional<int>, kCommandCount> every{};  // from Schedule lines
+  std::set<std::string> excluded;  // "type" or "type/type_instance"
+
+  // The command schedule for a given read interval: defaults, then the Schedule lines.
+  Schedule schedule(std::chrono::milliseconds read_interval) const;
+  bool is_excluded(const Metric& m) const;
+};
+
+// Appends the boilers of one <Plugin intergas> block. On error returns the message, e.g.
+// `Boiler "kitchen": Device: missing (required)`, and appends nothing of the failing block.
+std::optional<std::string> parse_plugin_block(const oconfig_item_t& plugin_block,
+                                              std::vector<BoilerConfig>& boilers);
+
+// Checks that need the effective read interval (known only when the callback is registered).
+std::optional<std::string> check_against_interval(const BoilerConfig& boiler,
+                                                  std::chrono::milliseconds read_interval);
+
+// The collectd types the plugin dispatches (those of intergas.types.db).
+const std::vector<std::string>& plugin_types();
+
+}  // namespace intergas

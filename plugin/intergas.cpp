@@ -1,0 +1,282 @@
+// collectd read plugin for Intergas boilers: a thin shim over intergas_client.
+//
+// Config (see collectd.conf.example for every option):
+//   <Plugin intergas>
+//     <Boiler "kitchen">
+//       Device "/dev/serial/by-id/usb-FTDI_..."   # or "tcp://host:port", "usb:0403:6001[:SERIAL]"
+//       Model "hre"                               # "hre", "cw6" or "xtreme"
+//       Interval 10                               # seconds; default: collectd's
+//       ReplyTimeout 1.0                          # seconds per request
+//       SettleTime 0.15                           # quiet time that proves a reply aligned
+//       ConnectTimeout 3                          # tcp:// only
+//       ReconnectMaxDelay 30                      # back-off cap (also capped at Interval)
+//       Schedule "counters" 6                     # every N reads, or "off"
+//       Exclude "parameter" "flag/gp_switch"      # leave out types or type/instance
+//     </Boiler>
+//   </Plugin>
+//
+// One read callback per boiler ("intergas/<name>") only starts a cycle: all serial and TCP I/O
+// runs on one poll-loop thread (Poller), which dispatches each boiler's values when its cycle
+// ends, so hundreds of boilers never hold collectd's read threads.
+
+#include <pthread.h>
+
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "boiler_config.h"
+#include "client/boiler_client.h"
+#include "client/metrics.h"
+#include "client/poller.h"
+#include "collectd_api.h"
+#include "link/open_link.h"
+
+namespace intergas {
+namespace {
+
+constexpr const char* kPlugin = "intergas";
+
+struct Boiler {
+  BoilerConfig config;
+  std::chrono::milliseconds interval{10000};
+  Schedule schedule;
+  c_complain_t open_complaint = C_COMPLAIN_INIT_STATIC;
+};
+
+// collectd calls config (once per <Plugin intergas> block), then init, reads, shutdown; the
+// poller thread only reads `boilers` after init.
+std::vector<std::unique_ptr<Boiler>> boilers;
+std::unique_ptr<Poller> poller;
+pthread_t poller_thread;
+bool poller_running = false;
+
+std::string errno_text() { return std::system_category().message(errno); }
+
+std::chrono::milliseconds to_ms(cdtime_t t) {
+  return std::chrono::milliseconds(CDTIME_T_TO_MS(t));
+}
+
+cdtime_t to_cdtime(std::chrono::milliseconds ms) {
+  return MS_TO_CDTIME_T(static_cast<uint64_t>(ms.count()));
+}
+
+void dispatch(const Boiler& b, const Metric& m, cdtime_t interval) {
+  if (b.config.is_excluded(m)) return;
+  value_t value;
+  if (m.kind == DsKind::gauge) {
+    value.gauge = m.gauge;
+  } else {
+    value.derive = m.derive;
+  }
+  value_list_t vl{};
+  vl.values = &value;
+  vl.values_len = 1;
+  vl.interval = interval;  // set explicitly: the poller thread has no read interval of its own
+  sstrncpy(vl.plugin, kPlugin, sizeof vl.plugin);
+  sstrncpy(vl.plugin_instance, b.config.name.c_str(), sizeof vl.plugin_instance);
+  sstrncpy(vl.type, m.type.c_str(), sizeof vl.type);
+  sstrncpy(vl.type_instance, m.type_instance.c_str(), sizeof vl.type_instance);
+  plugin_dispatch_values(&vl);
+}
+
+// On the poller thread: one boiler finished a cycle.
+void on_report(std::size_t i, CycleReport&& report) {
+  try {
+    const Boiler& b = *boilers[i];
+    std::vector<Metric> metrics;
+    for (const ReplyDecoded& reply : report.replies) {
+      metrics.clear();
+      append_reading_metrics(reply.reading, b.config.model, metrics);
+      // A group read every N cycles carries its real period, so collectd does not expire it
+      // between two reads (METRICS.md).
+      const int every = std::max(1, b.schedule.every(reply.command));
+      const cdtime_t interval = to_cdtime(b.interval * every);
+      for (const Metric& m : metrics) dispatch(b, m, interval);
+    }
+    for (const RequestFailed& f : report.failures) {
+      plugin_log(LOG_DEBUG, "intergas plugin: Boiler \"%s\": %s failed: %s [%s]",
+                 b.config.name.c_str(), std::string(command_name(f.command)).c_str(),
+                 std::string(failure_name(f.reason)).c_str(), to_hex(f.raw).c_str());
+    }
+    metrics.clear();
+    append_health_metrics(report.health, b.schedule, metrics);
+    for (const Metric& m : metrics) dispatch(b, m, to_cdtime(b.interval));
+  } catch (const std::exception& e) {
+    ERROR("intergas plugin: dispatching failed: %s", e.what());
+  } catch (...) {
+    ERROR("intergas plugin: dispatching failed");
+  }
+}
+
+// On the poller thread: log each change of state once; repeated open failures are rate-limited.
+void on_notice(std::size_t i, Notice&& n) {
+  try {
+    Boiler& b = *boilers[i];
+    const char* name = b.config.name.c_str();
+    switch (n.kind) {
+      case Notice::Kind::link_opened:
+      case Notice::Kind::link_reopened:
+        c_release(LOG_INFO, &b.open_complaint, "intergas plugin: Boiler \"%s\": %s", name,
+                  n.text.c_str());
+        INFO("intergas plugin: Boiler \"%s\": %s", name, n.text.c_str());
+        break;
+      case Notice::Kind::open_failed:
+        c_complain(LOG_ERR, &b.open_complaint, "intergas plugin: Boiler \"%s\": %s (retrying)",
+                   name, n.text.c_str());
+        break;
+      case Notice::Kind::link_lost:
+        WARNING("intergas plugin: Boiler \"%s\": %s; reopening in %lld ms", name, n.text.c_str(),
+                static_cast<long long>(n.retry_in.count()));
+        break;
+      case Notice::Kind::boiler_silent:
+        WARNING("intergas plugin: Boiler \"%s\": %s", name, n.text.c_str());
+        break;
+      case Notice::Kind::boiler_answering:
+        INFO("intergas plugin: Boiler \"%s\": %s", name, n.text.c_str());
+        break;
+    }
+  } catch (...) {
+  }
+}
+
+int read_boiler(user_data_t* ud);
+
+int config(oconfig_item_t* ci) {
+  try {
+    std::vector<BoilerConfig> all;
+    for (const auto& b : boilers) all.push_back(b->config);
+    const std::size_t before = all.size();
+    if (auto problem = parse_plugin_block(*ci, all)) {
+      ERROR("intergas plugin: %s", problem->c_str());
+      return EINVAL;
+    }
+    const auto default_interval = to_ms(plugin_get_interval());
+    for (std::size_t i = before; i < all.size(); ++i) {
+      auto b = std::make_unique<Boiler>();
+      b->config = all[i];
+      b->interval = b->config.interval.count() > 0 ? b->config.interval : default_interval;
+      if (auto problem = check_against_interval(b->config, b->interval)) {
+        ERROR("intergas plugin: %s", problem->c_str());
+        return EINVAL;
+      }
+      b->schedule = b->config.schedule(b->interval);
+      const std::size_t index = boilers.size();
+      const std::string callback_name = std::string(kPlugin) + "/" + b->config.name;
+      boilers.push_back(std::move(b));
+      user_data_t ud{};
+      ud.data = new std::size_t(index);
+      ud.free_func = [](void* p) { delete static_cast<std::size_t*>(p); };
+      // The daemon copies ud and, on failure, frees it itself.
+      if (plugin_register_complex_read(kPlugin, callback_name.c_str(), read_boiler,
+                                       to_cdtime(boilers.back()->interval), &ud) != 0) {
+        ERROR("intergas plugin: Boiler \"%s\": registering the read callback failed",
+              boilers.back()->config.name.c_str());
+        return EINVAL;
+      }
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    ERROR("intergas plugin: configuration failed: %s", e.what());
+    return ENOMEM;
+  } catch (...) {
+    return ENOMEM;
+  }
+}
+
+void* run_poller(void*) {
+  try {
+    poller->run();
+  } catch (const std::exception& e) {
+    ERROR("intergas plugin: poll loop stopped: %s", e.what());
+  } catch (...) {
+    ERROR("intergas plugin: poll loop stopped");
+  }
+  return nullptr;
+}
+
+int init() {
+  try {
+    if (poller) return 0;  // init runs again after a failed plugin? be idempotent
+    for (const std::string& type : plugin_types()) {
+      if (plugin_get_ds(type.c_str()) == nullptr) {
+        ERROR("intergas plugin: type \"%s\" is unknown: add intergas.types.db to TypesDB, after "
+              "the stock types.db", type.c_str());
+        return -1;
+      }
+    }
+    poller = std::make_unique<Poller>(on_report, on_notice);
+    if (!poller->ok()) {
+      ERROR("intergas plugin: cannot create the poll loop's eventfd: %s", errno_text().c_str());
+      return -1;
+    }
+    for (const auto& b : boilers) {
+      std::string error;
+      LinkOptions link_options;
+      link_options.connect_timeout = b->config.connect_timeout;
+      auto link = make_link(b->config.device, link_options, error);
+      if (!link) {
+        ERROR("intergas plugin: Boiler \"%s\": Device: %s", b->config.name.c_str(), error.c_str());
+        return -1;
+      }
+      ClientOptions options;
+      options.session.model = b->config.model;
+      options.session.reply_timeout = b->config.reply_timeout;
+      options.session.settle = b->config.settle;
+      options.session.schedule = b->schedule;
+      options.connect_timeout = b->config.connect_timeout;
+      // Capped at the read interval, so a replugged adapter is read within two intervals.
+      options.reopen_cap = std::min(b->config.reconnect_max, b->interval);
+      poller->add(std::make_unique<BoilerClient>(std::move(link), options));
+    }
+    if (plugin_thread_create(&poller_thread, run_poller, nullptr, "intergas poll") != 0) {
+      ERROR("intergas plugin: cannot start the poll loop thread: %s", errno_text().c_str());
+      return -1;
+    }
+    poller_running = true;
+    return 0;
+  } catch (const std::exception& e) {
+    ERROR("intergas plugin: init failed: %s", e.what());
+    return -1;
+  } catch (...) {
+    return -1;
+  }
+}
+
+int shutdown() {
+  try {
+    if (poller_running) {
+      poller->stop();
+      pthread_join(poller_thread, nullptr);
+      poller_running = false;
+    }
+    poller.reset();
+    boilers.clear();
+  } catch (...) {
+  }
+  return 0;
+}
+
+// Starts a cycle; the values follow from the poll loop. Returns 0 while the boiler is merely
+// unreachable, so collectd never suspends the callback (up = 0 says it instead).
+int read_boiler(user_data_t* ud) {
+  try {
+    if (!poller_running || ud == nullptr || ud->data == nullptr) return -1;
+    poller->request_cycle(*static_cast<std::size_t*>(ud->data));
+    return 0;
+  } catch (...) {
+    return -1;
+  }
+}
+
+}  // namespace
+}  // namespace intergas
+
+extern "C" __attribute__((visibility("default"))) void module_register(void) {
+  plugin_register_complex_config("intergas", intergas::config);
+  plugin_register_init("intergas", intergas::init);
+  plugin_register_shutdown("intergas", intergas::shutdown);
+}

@@ -1,0 +1,103 @@
+// One boiler: a Session bound to a Link, reopened with a capped back-off after a loss, with the
+// health figures of METRICS.md. Driven by a poll loop (Poller) or a blocking loop (SyncDriver);
+// it never blocks, never reads the clock itself and never logs: transitions come out as Notices.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/backoff.h"
+#include "client/metrics.h"
+#include "link/link.h"
+#include "protocol/session.h"
+
+namespace intergas {
+
+// A change of state worth one log line (the plugin rate-limits repeats of open_failed).
+struct Notice {
+  enum class Kind {
+    link_opened,       // first open
+    link_reopened,     // open again after a loss
+    open_failed,       // error says why; the next attempt is after `retry_in`
+    link_lost,         // hang-up, EOF, EIO, ENODEV, reset
+    boiler_answering,  // the status request succeeded after failing (or for the first time)
+    boiler_silent,     // the status request failed after succeeding
+  };
+  Kind kind;
+  std::string text;  // one line: device, errno text, failure reason
+  std::chrono::milliseconds retry_in{0};
+};
+
+// What one read cycle produced.
+struct CycleReport {
+  unsigned long cycle = 0;
+  Health health;
+  std::vector<ReplyDecoded> replies;
+  std::vector<RequestFailed> failures;
+};
+
+struct ClientOptions {
+  SessionConfig session;
+  Backoff::Delay reopen_first{1000};
+  Backoff::Delay reopen_cap{30000};  // the plugin caps this at the read interval
+  std::chrono::milliseconds connect_timeout{3000};
+};
+
+class BoilerClient {
+ public:
+  BoilerClient(std::unique_ptr<Link> link, ClientOptions options);
+
+  // --- driver interface ---
+  int fd() const { return link_->fd(); }
+  short poll_events() const;  // POLLIN while open, POLLOUT while connecting, 0 when closed
+  // The earliest time on_tick has work: a session deadline, a reopen or a connect timeout.
+  std::optional<TimePoint> next_wakeup() const;
+  // Call with the revents poll returned for fd().
+  void on_ready(short revents, TimePoint now);
+  // Call whenever next_wakeup() has passed (calling earlier is harmless).
+  void on_tick(TimePoint now);
+  // Starts a read cycle now; a closed link ends it at once with up = 0.
+  void begin_cycle(TimePoint now);
+
+  // --- results ---
+  std::optional<CycleReport> take_report();
+  std::optional<Notice> take_notice();
+
+  const Link& link() const { return *link_; }
+  const Session& session() const { return session_; }
+  std::uint64_t reconnects() const { return reconnects_; }
+  // Stops everything: closes the link (used at shutdown).
+  void close() { link_->close(); }
+
+ private:
+  void try_open(TimePoint now);
+  void opened(TimePoint now);
+  void open_failed(const std::error_code& error, TimePoint now);
+  void lost(const std::error_code& error, TimePoint now);
+  void read_input(TimePoint now);
+  void pump_session(TimePoint now);
+  void collect_events();
+  void notice(Notice::Kind kind, std::string text, std::chrono::milliseconds retry_in = {});
+
+  enum class LinkPhase { closed, connecting, open };
+
+  std::unique_ptr<Link> link_;
+  ClientOptions options_;
+  Session session_;
+  Backoff backoff_;
+  LinkPhase phase_ = LinkPhase::closed;
+  TimePoint reopen_at_{};       // when closed: next attempt (epoch = at once)
+  TimePoint connect_deadline_{};
+  bool ever_opened_ = false;
+  std::uint64_t reconnects_ = 0;
+  std::optional<bool> last_up_;
+  CycleReport building_;
+  std::vector<CycleReport> reports_;
+  std::vector<Notice> notices_;
+};
+
+}  // namespace intergas

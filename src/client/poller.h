@@ -1,0 +1,55 @@
+// Drives many BoilerClients from one poll() loop on one thread, so that hundreds of boilers'
+// round trips (about 130 ms each at 9600 baud) never hold the caller's threads.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "client/boiler_client.h"
+
+namespace intergas {
+
+class Poller {
+ public:
+  // Called on the loop's thread when a boiler finishes a cycle or has a notice. Must not block
+  // for long; exceptions are the callee's to catch.
+  using ReportFn = std::function<void(std::size_t boiler, CycleReport&& report)>;
+  using NoticeFn = std::function<void(std::size_t boiler, Notice&& notice)>;
+
+  Poller(ReportFn on_report, NoticeFn on_notice);
+  // False when the wake-up eventfd could not be made (out of descriptors); then run() returns.
+  bool ok() const { return wake_fd_ >= 0; }
+  ~Poller();
+  Poller(const Poller&) = delete;
+  Poller& operator=(const Poller&) = delete;
+
+  // Before run(): adds a boiler and returns its index.
+  std::size_t add(std::unique_ptr<BoilerClient> client);
+  std::size_t size() const { return clients_.size(); }
+
+  // The loop: returns after stop(). Run it on a thread of your choice.
+  void run();
+  // Thread-safe. Asks run() to return within a few milliseconds; links are closed on return.
+  void stop();
+  // Thread-safe. Starts a read cycle of one boiler on the loop's thread.
+  void request_cycle(std::size_t boiler);
+
+ private:
+  void wake();
+  void take_requests(TimePoint now);
+  void deliver(std::size_t i);
+
+  ReportFn on_report_;
+  NoticeFn on_notice_;
+  std::vector<std::unique_ptr<BoilerClient>> clients_;
+  int wake_fd_ = -1;  // eventfd: request_cycle and stop write, the loop reads
+  std::mutex mutex_;
+  std::vector<char> cycle_requested_;  // guarded by mutex_
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace intergas

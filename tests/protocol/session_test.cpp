@@ -1,0 +1,379 @@
+// The sans-I/O session: every rule driven with hand-made time points and byte chunks, no I/O.
+#include "protocol/session.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace intergas {
+namespace {
+
+using std::chrono::milliseconds;
+
+// protocol.md 14.1 (MW Command_Sxx): an idle HRE status frame.
+const Bytes kStatusFrame = {0xBC, 0x0F, 0xCD, 0x0F, 0xD4, 0x0F, 0x4E, 0x0D, 0x14, 0xEC, 0x14,
+                            0xEC, 0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                            0x00, 0x00, 0x7E, 0x00, 0x80, 0x40, 0x20, 0xFF, 0x00, 0xFF};
+// protocol.md 14.5: RB's HN values rebuilt into a frame.
+const Bytes kCountersFrame = {0x3B, 0x48, 0x16, 0x04, 0x09, 0x0F, 0xF6, 0x00, 0xD4, 0xCC, 0x04,
+                              0x00, 0x01, 0x00, 0x03, 0x00, 0x58, 0x70, 0x35, 0x03, 0xE6, 0x35,
+                              0x4F, 0x00, 0x09, 0xE3, 0xF4, 0x37, 0x0B, 0x00, 0x00, 0x00};
+// protocol.md 14.4 (LC issue #3): Xtreme S? with its XOR byte 0x89.
+const Bytes kXtremeStatus = {0xBB, 0x11, 0x92, 0x0E, 0x14, 0xEC, 0x8B, 0x0E, 0x14, 0xEC, 0x41,
+                             0x0C, 0x79, 0x00, 0x00, 0x00, 0x34, 0x08, 0x14, 0xEC, 0x81, 0x3E,
+                             0x00, 0x00, 0x7E, 0x00, 0x90, 0x40, 0x20, 0x04, 0x00, 0xFF, 0x89};
+
+SessionConfig config(Model m = Model::hre, bool with_counters = false) {
+  SessionConfig c;
+  c.model = m;
+  c.reply_timeout = milliseconds(500);
+  c.settle = milliseconds(150);
+  c.schedule = Schedule();
+  if (with_counters) c.schedule.set_every(Command::counters, 3);
+  return c;
+}
+
+class SessionTest : public ::testing::Test {
+ protected:
+  void make(SessionConfig c) {
+    session_.emplace(c);
+    session_->on_link_opened(now_);
+  }
+  Session& s() { return *session_; }
+  void advance(milliseconds d) { now_ += d; }
+  // Moves time to the session's deadline and fires the timer.
+  void fire() {
+    ASSERT_TRUE(s().deadline().has_value());
+    if (*s().deadline() > now_) now_ = *s().deadline();
+    s().on_timer(now_);
+  }
+  Transmit send() {
+    auto tx = s().take_transmit(now_);
+    EXPECT_TRUE(tx.has_value());
+    return tx ? *tx : Transmit{Command::status, {}, true};
+  }
+  void receive(const Bytes& b) { s().on_receive(ByteView(b), now_); }
+  std::vector<Event> events() {
+    std::vector<Event> out;
+    while (auto e = s().next_event()) out.push_back(std::move(*e));
+    return out;
+  }
+  // Sends the next request, answers it whole after 100 ms, lets it settle; returns the events.
+  std::vector<Event> exchange(const Bytes& reply) {
+    send();
+    advance(milliseconds(100));
+    receive(reply);
+    fire();
+    return events();
+  }
+
+  std::optional<Session> session_;
+  TimePoint now_ = TimePoint{} + std::chrono::hours(1);
+};
+
+TEST_F(SessionTest, DecodesAWholeReplyAndEndsTheCycle) {
+  make(config());
+  s().begin_cycle(now_);
+  Transmit tx = send();
+  EXPECT_EQ(tx.command, Command::status);
+  EXPECT_TRUE(tx.drain_first);
+  EXPECT_EQ(tx.bytes, (Bytes{'S', '?', '\r'}));
+  advance(milliseconds(120));
+  receive(kStatusFrame);
+  EXPECT_TRUE(events().empty()) << "a complete frame is held until the line has been quiet";
+  EXPECT_EQ(*s().deadline(), now_ + milliseconds(150));
+  fire();
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 2u);
+  const auto* reply = std::get_if<ReplyDecoded>(&ev[0]);
+  ASSERT_NE(reply, nullptr);
+  EXPECT_EQ(reply->command, Command::status);
+  EXPECT_EQ(reply->duration, milliseconds(120));
+  EXPECT_EQ(reply->raw, kStatusFrame);
+  const auto& st = std::get<StatusReading>(reply->reading);
+  EXPECT_EQ(st.status_code, 126);
+  ASSERT_TRUE(st.pressure_bar.has_value());
+  EXPECT_DOUBLE_EQ(*st.pressure_bar, 1.49);
+  const auto* done = std::get_if<CycleDone>(&ev[1]);
+  ASSERT_NE(done, nullptr);
+  EXPECT_TRUE(done->status_ok);
+  EXPECT_FALSE(s().in_cycle());
+  EXPECT_FALSE(s().deadline().has_value());
+  EXPECT_EQ(s().counters().requests[command_index(Command::status)], 1u);
+  EXPECT_EQ(s().counters().last_duration[command_index(Command::status)], milliseconds(120));
+}
+
+// picohttpparser's habit: every split of the reply gives the same result.
+TEST_F(SessionTest, AssemblesAReplySplitAtEveryOffset) {
+  for (std::size_t cut = 1; cut < kStatusFrame.size(); ++cut) {
+    SCOPED_TRACE(cut);
+    make(config());
+    s().begin_cycle(now_);
+    send();
+    advance(milliseconds(90));
+    receive(Bytes(kStatusFrame.begin(), kStatusFrame.begin() + static_cast<long>(cut)));
+    advance(milliseconds(10));
+    receive(Bytes(kStatusFrame.begin() + static_cast<long>(cut), kStatusFrame.end()));
+    fire();
+    auto ev = events();
+    ASSERT_EQ(ev.size(), 2u);
+    EXPECT_TRUE(std::holds_alternative<ReplyDecoded>(ev[0]));
+  }
+}
+
+TEST_F(SessionTest, AssemblesAReplyInOneByteChunks) {
+  make(config());
+  s().begin_cycle(now_);
+  send();
+  for (std::uint8_t b : kStatusFrame) {
+    advance(milliseconds(1));
+    receive(Bytes{b});
+  }
+  fire();
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 2u);
+  ASSERT_TRUE(std::holds_alternative<ReplyDecoded>(ev[0]));
+  EXPECT_EQ(std::get<ReplyDecoded>(ev[0]).duration, milliseconds(32));
+  EXPECT_TRUE(std::get<CycleDone>(ev[1]).status_ok);
+}
+
+TEST_F(SessionTest, DiscardsStrayBytesBeforeTheRequestAndWaitsForQuiet) {
+  make(config());
+  receive(Bytes{0x00, 0x55});  // while idle
+  s().begin_cycle(now_);
+  EXPECT_FALSE(s().take_transmit(now_).has_value()) << "the line is not quiet yet";
+  advance(milliseconds(100));
+  receive(Bytes{0xAA});  // more noise pushes the request back
+  advance(milliseconds(100));
+  EXPECT_FALSE(s().take_transmit(now_).has_value());
+  EXPECT_EQ(*s().deadline(), now_ + milliseconds(50));
+  advance(milliseconds(50));
+  auto ev = exchange(kStatusFrame);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<ReplyDecoded>(ev[0]));
+  EXPECT_EQ(s().counters().discarded_bytes, 3u);
+}
+
+TEST_F(SessionTest, DropsAFrameFollowedByTrailingGarbage) {
+  make(config());
+  s().begin_cycle(now_);
+  send();
+  advance(milliseconds(100));
+  receive(kStatusFrame);
+  advance(milliseconds(20));
+  receive(Bytes{0x7E});
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 2u);
+  const auto& failed = std::get<RequestFailed>(ev[0]);
+  EXPECT_EQ(failed.reason, Failure::implausible);
+  EXPECT_EQ(failed.raw.size(), 33u);
+  EXPECT_FALSE(std::get<CycleDone>(ev[1]).status_ok);
+  EXPECT_EQ(s().counters().failures[static_cast<int>(Failure::implausible)], 1u);
+}
+
+TEST_F(SessionTest, DropsMoreThanAFrameArrivingInOneChunk) {
+  make(config());
+  s().begin_cycle(now_);
+  send();
+  advance(milliseconds(100));
+  Bytes two = kStatusFrame;
+  two.insert(two.begin(), 0x33);  // a stray byte ahead of the reply
+  receive(two);
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::implausible);
+}
+
+TEST_F(SessionTest, SilenceTimesOutAndSkipsTheRestOfTheCycle) {
+  make(config(Model::hre, /*with_counters=*/true));
+  s().begin_cycle(now_);
+  send();
+  advance(milliseconds(499));
+  s().on_timer(now_);
+  EXPECT_TRUE(events().empty());
+  advance(milliseconds(1));
+  s().on_timer(now_);
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::timeout);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).command, Command::status);
+  EXPECT_FALSE(std::get<CycleDone>(ev[1]).status_ok);
+  EXPECT_EQ(s().counters().requests[command_index(Command::counters)], 0u)
+      << "a silent boiler costs one timeout per cycle";
+}
+
+TEST_F(SessionTest, ShortFrameIsCountedThenTheNextCycleIsClean) {
+  make(config());
+  s().begin_cycle(now_);
+  send();
+  advance(milliseconds(100));
+  receive(Bytes(kStatusFrame.begin(), kStatusFrame.begin() + 20));
+  fire();
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::short_frame);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).raw.size(), 20u);
+  advance(milliseconds(1000));
+  s().begin_cycle(now_);
+  ev = exchange(kStatusFrame);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<ReplyDecoded>(ev[0]));
+  EXPECT_TRUE(std::get<CycleDone>(ev[1]).status_ok);
+  EXPECT_EQ(s().counters().failures[static_cast<int>(Failure::short_frame)], 1u);
+}
+
+// The reply to `counters` comes after its timeout, while the next request is outstanding: the
+// session must not take it as the next command's reply.
+TEST_F(SessionTest, NeverTakesALateReplyAsTheNextCommandsReply) {
+  SessionConfig c = config();
+  c.schedule.set_every(Command::counters, 1);
+  c.schedule.set_every(Command::status_extra, 1);
+  make(c);
+  s().begin_cycle(now_);
+  auto ev = exchange(kStatusFrame);
+  ASSERT_TRUE(std::holds_alternative<ReplyDecoded>(ev[0]));
+  advance(milliseconds(150));
+  Transmit tx = send();
+  ASSERT_EQ(tx.command, Command::status_extra);
+  fire();  // status_extra times out
+  ev = events();
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::timeout);
+  tx = send();
+  ASSERT_EQ(tx.command, Command::counters);
+  advance(milliseconds(30));
+  receive(kCountersFrame);  // in truth the late S2 reply, shaped like any 32 bytes
+  advance(milliseconds(70));
+  receive(kCountersFrame);  // the real counters reply
+  ev = events();
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::implausible);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).command, Command::counters);
+  EXPECT_TRUE(std::holds_alternative<CycleDone>(ev[1]));
+}
+
+TEST_F(SessionTest, DiscardsAReplyArrivingAfterItsTimeout) {
+  make(config());
+  s().begin_cycle(now_);
+  send();
+  fire();
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 2u);
+  advance(milliseconds(300));
+  receive(kStatusFrame);  // late: nothing is outstanding
+  EXPECT_TRUE(events().empty());
+  EXPECT_EQ(s().counters().discarded_bytes, kStatusFrame.size());
+  advance(milliseconds(20));
+  s().begin_cycle(now_);
+  EXPECT_FALSE(s().take_transmit(now_).has_value()) << "late bytes keep the line busy";
+  advance(milliseconds(130));
+  ev = exchange(kStatusFrame);
+  EXPECT_TRUE(std::get<CycleDone>(ev.back()).status_ok);
+}
+
+TEST_F(SessionTest, LinkLossFailsTheExchangeAsIoAndEndsTheCycle) {
+  make(config(Model::hre, true));
+  s().begin_cycle(now_);
+  send();
+  advance(milliseconds(50));
+  receive(Bytes(kStatusFrame.begin(), kStatusFrame.begin() + 5));
+  s().on_link_lost(now_);
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::io);
+  EXPECT_FALSE(std::get<CycleDone>(ev[1]).status_ok);
+  EXPECT_FALSE(s().deadline().has_value());
+  s().begin_cycle(now_);
+  ev = events();
+  ASSERT_EQ(ev.size(), 1u) << "a cycle with the link down ends at once";
+  EXPECT_FALSE(std::get<CycleDone>(ev[0]).status_ok);
+  EXPECT_FALSE(s().take_transmit(now_).has_value());
+}
+
+TEST_F(SessionTest, ScheduleSendsEveryGroupAfterOpenThenEveryNthCycle) {
+  make(config(Model::hre, /*with_counters=*/true));  // counters every 3rd cycle
+  std::vector<int> counters_sent;
+  for (int cycle = 1; cycle <= 7; ++cycle) {
+    s().begin_cycle(now_);
+    exchange(kStatusFrame);
+    if (s().in_cycle()) {
+      advance(milliseconds(150));
+      Transmit tx = send();
+      EXPECT_EQ(tx.command, Command::counters);
+      advance(milliseconds(100));
+      receive(kCountersFrame);
+      fire();
+      events();
+      counters_sent.push_back(cycle);
+    }
+    advance(milliseconds(10000));
+  }
+  EXPECT_EQ(counters_sent, (std::vector<int>{1, 4, 7}));
+  s().on_link_lost(now_);
+  s().on_link_opened(now_);
+  s().begin_cycle(now_);
+  exchange(kStatusFrame);
+  EXPECT_TRUE(s().in_cycle()) << "every group is due again after the link reopens";
+}
+
+TEST_F(SessionTest, RetriesAFailedGroupOnTheNextCycle) {
+  make(config(Model::hre, true));
+  s().begin_cycle(now_);
+  exchange(kStatusFrame);
+  advance(milliseconds(150));
+  ASSERT_EQ(send().command, Command::counters);
+  fire();  // counters time out
+  events();
+  advance(milliseconds(10000));
+  s().begin_cycle(now_);
+  exchange(kStatusFrame);
+  EXPECT_TRUE(s().in_cycle()) << "counters are still due after their failure";
+}
+
+TEST_F(SessionTest, OverrunCountsTheOutstandingRequestAsTimeout) {
+  make(config());
+  s().begin_cycle(now_);
+  send();
+  advance(milliseconds(100));
+  s().begin_cycle(now_);
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::timeout);
+  EXPECT_FALSE(std::get<CycleDone>(ev[1]).status_ok);
+  EXPECT_TRUE(s().in_cycle());
+}
+
+TEST_F(SessionTest, XtremeSendsTheXorByteAndVerifiesTheReply) {
+  make(config(Model::xtreme));
+  s().begin_cycle(now_);
+  Transmit tx = send();
+  EXPECT_EQ(tx.bytes, (Bytes{'S', '?', '\r', 0x61}));
+  advance(milliseconds(100));
+  receive(kXtremeStatus);
+  fire();
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 2u);
+  ASSERT_TRUE(std::holds_alternative<ReplyDecoded>(ev[0]));
+  EXPECT_EQ(std::get<ReplyDecoded>(ev[0]).raw.size(), 33u);
+
+  advance(milliseconds(10000));
+  s().begin_cycle(now_);
+  Bytes corrupted = kXtremeStatus;
+  corrupted[3] ^= 0x01;
+  ev = exchange(corrupted);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::checksum);
+}
+
+TEST_F(SessionTest, ImplausibleStatusFrameIsDroppedNotDecoded) {
+  make(config());
+  s().begin_cycle(now_);
+  Bytes shifted(kStatusFrame.begin() + 1, kStatusFrame.end());
+  shifted.push_back(0xBC);  // the frame rotated by one byte: misaligned
+  auto ev = exchange(shifted);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::implausible);
+}
+
+}  // namespace
+}  // namespace intergas

@@ -1,0 +1,241 @@
+// intergas-read: ask a boiler every known command once (or --watch), print a table, JSON or hex.
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client/boiler_client.h"
+#include "client/metrics.h"
+#include "client/sync_driver.h"
+#include "link/open_link.h"
+#include "link/usb_ports.h"
+#include "print_table.h"
+
+namespace intergas {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;  // cannot open, or the boiler did not answer
+constexpr int kExitUsage = 2;
+
+volatile sig_atomic_t interrupted = 0;
+
+enum class Format { table, json, raw };
+
+struct Options {
+  std::string device;
+  Model model = Model::hre;
+  Format format = Format::table;
+  std::vector<Command> commands;  // empty: all
+  double watch_seconds = 0;       // 0: once
+  double timeout_seconds = 1.0;
+  bool list_ports = false;
+};
+
+void usage(FILE* to) {
+  std::fprintf(to,
+               "usage: intergas-read [options] DEVICE\n"
+               "       intergas-read --list-ports\n"
+               "\n"
+               "Asks an Intergas boiler every known command once and prints the replies.\n"
+               "DEVICE is a serial path (/dev/ttyUSB0, /dev/serial/by-id/...), tcp://HOST:PORT for a\n"
+               "raw serial bridge (ser2net, ESP-link), or usb:VID:PID[:SERIAL] for a USB adapter.\n"
+               "\n"
+               "  -m, --model MODEL      hre (Kombi Kompakt HR/HRE/HReco, default), cw6, xtreme\n"
+               "  -c, --commands LIST    comma-separated: status,status_extra,diagnostics,counters,\n"
+               "                         parameters,version,fault_stats (default: all; status is\n"
+               "                         always asked first)\n"
+               "  -j, --json             print the collectd identifiers of METRICS.md as JSON\n"
+               "  -r, --raw              print each reply in hex (a capture intergas-sim --replay serves)\n"
+               "  -w, --watch SECONDS    repeat every SECONDS until interrupted\n"
+               "  -t, --timeout SECONDS  reply timeout per request (default 1.0)\n"
+               "  -l, --list-ports       list USB serial adapters and the DEVICE to use for each\n"
+               "  -h, --help             this text\n"
+               "\n"
+               "Exit status: 0 when the boiler answered the status request, 1 when the device cannot\n"
+               "be opened or the boiler did not answer, 2 on a usage error.\n");
+}
+
+bool parse_commands(const std::string& list, std::vector<Command>& out) {
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t comma = list.find(',', start);
+    const std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto c = parse_command_name(name);
+    if (!c) {
+      std::fprintf(stderr, "intergas-read: unknown command \"%s\"\n", name.c_str());
+      return false;
+    }
+    out.push_back(*c);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return true;
+}
+
+int parse_options(int argc, char** argv, Options& o) {
+  static const option long_options[] = {
+      {"model", required_argument, nullptr, 'm'},   {"commands", required_argument, nullptr, 'c'},
+      {"json", no_argument, nullptr, 'j'},          {"raw", no_argument, nullptr, 'r'},
+      {"watch", required_argument, nullptr, 'w'},   {"timeout", required_argument, nullptr, 't'},
+      {"list-ports", no_argument, nullptr, 'l'},    {"help", no_argument, nullptr, 'h'},
+      {nullptr, 0, nullptr, 0}};
+  int c;
+  while ((c = getopt_long(argc, argv, "m:c:jrw:t:lh", long_options, nullptr)) != -1) {
+    switch (c) {
+      case 'm': {
+        const auto m = parse_model(optarg);
+        if (!m) {
+          std::fprintf(stderr, "intergas-read: unknown model \"%s\" (hre, cw6, xtreme)\n", optarg);
+          return kExitUsage;
+        }
+        o.model = *m;
+        break;
+      }
+      case 'c':
+        if (!parse_commands(optarg, o.commands)) return kExitUsage;
+        break;
+      case 'j': o.format = Format::json; break;
+      case 'r': o.format = Format::raw; break;
+      case 'w':
+      case 't': {
+        char* end = nullptr;
+        const double v = std::strtod(optarg, &end);
+        if (end == optarg || *end != '\0' || !(v > 0) || v > 86400) {
+          std::fprintf(stderr, "intergas-read: --%s expects a positive number of seconds\n",
+                       c == 'w' ? "watch" : "timeout");
+          return kExitUsage;
+        }
+        (c == 'w' ? o.watch_seconds : o.timeout_seconds) = v;
+        break;
+      }
+      case 'l': o.list_ports = true; break;
+      case 'h': usage(stdout); std::exit(kExitOk);
+      default: usage(stderr); return kExitUsage;
+    }
+  }
+  if (o.list_ports) return kExitOk;
+  if (optind + 1 != argc) {
+    usage(stderr);
+    return kExitUsage;
+  }
+  o.device = argv[optind];
+  return kExitOk;
+}
+
+int list_ports() {
+  std::vector<UsbPortInfo> ports;
+  std::string error;
+  if (list_usb_ports(ports, error)) {
+    std::fprintf(stderr, "intergas-read: %s\n", error.c_str());
+    return kExitFailure;
+  }
+  if (ports.empty()) {
+    std::printf("no USB serial adapters found\n");
+    return kExitOk;
+  }
+  for (const auto& p : ports) std::printf("%s\n", describe_usb_port(p).c_str());
+  return kExitOk;
+}
+
+void print_report(const CycleReport& report, const Options& o) {
+  std::string out;
+  std::vector<Metric> metrics;
+  for (const ReplyDecoded& r : report.replies) {
+    switch (o.format) {
+      case Format::table:
+        out += format_table(r.reading, o.model) + "\n";
+        break;
+      case Format::json:
+        append_reading_metrics(r.reading, o.model, metrics);
+        break;
+      case Format::raw:
+        out += std::string(command_name(r.command)) + " " + to_hex(r.raw) + "\n";
+        break;
+    }
+  }
+  for (const RequestFailed& f : report.failures) {
+    std::fprintf(stderr, "intergas-read: %s: %s%s%s\n", std::string(command_name(f.command)).c_str(),
+                 std::string(failure_name(f.reason)).c_str(), f.raw.empty() ? "" : ": ",
+                 to_hex(f.raw).c_str());
+  }
+  if (o.format == Format::json) out = metrics_json(metrics);
+  std::fputs(out.c_str(), stdout);
+  std::fflush(stdout);
+}
+
+int run(const Options& o) {
+  std::string error;
+  LinkOptions link_options;
+  auto link = make_link(o.device, link_options, error);
+  if (!link) {
+    std::fprintf(stderr, "intergas-read: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  ClientOptions options;
+  options.session.model = o.model;
+  options.session.reply_timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_seconds * 1000));
+  Schedule schedule;
+  for (Command c : kAllCommands) {
+    bool wanted = o.commands.empty();
+    for (Command w : o.commands) wanted = wanted || w == c;
+    if (wanted) schedule.set_every(c, 1);
+  }
+  options.session.schedule = schedule;
+  BoilerClient client(std::move(link), options);
+  std::vector<Notice> notices;
+  if (auto failed = open_blocking(client, link_options.connect_timeout + std::chrono::seconds(1), notices)) {
+    std::fprintf(stderr, "intergas-read: %s\n", failed->c_str());
+    return kExitFailure;
+  }
+  // A cycle of 7 commands at most: each reply timeout plus settle time, plus slack.
+  const auto limit = (options.session.reply_timeout + options.session.settle) * (kCommandCount + 1);
+  int status = kExitOk;
+  for (;;) {
+    const auto started = Clock::now();
+    auto report = run_cycle_blocking(client, limit, notices);
+    for (const Notice& n : notices) {
+      if (n.kind == Notice::Kind::link_lost) std::fprintf(stderr, "intergas-read: %s\n", n.text.c_str());
+    }
+    notices.clear();
+    if (!report || !report->health.up) {
+      std::fprintf(stderr, "intergas-read: the boiler on %s did not answer the status request\n",
+                   o.device.c_str());
+      status = kExitFailure;
+    } else {
+      status = kExitOk;
+    }
+    if (report) print_report(*report, o);
+    if (o.watch_seconds <= 0 || interrupted) break;
+    const auto next = started + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(o.watch_seconds));
+    while (!interrupted && Clock::now() < next) step(client, std::min(next, Clock::now() + std::chrono::milliseconds(200)));
+    if (interrupted) break;
+  }
+  return status;
+}
+
+}  // namespace
+}  // namespace intergas
+
+int main(int argc, char** argv) {
+  try {
+    struct sigaction sa {};
+    sa.sa_handler = [](int) { intergas::interrupted = 1; };
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    intergas::Options o;
+    if (int rc = intergas::parse_options(argc, argv, o); rc != 0) return rc;
+    if (o.list_ports) return intergas::list_ports();
+    return intergas::run(o);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "intergas-read: %s\n", e.what());
+    return 1;
+  }
+}
