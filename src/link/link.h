@@ -58,6 +58,10 @@ class Link {
   virtual const std::string& name() const = 0;
   // What was actually opened ("/dev/ttyUSB1" after resolving usb:/by-id, "127.0.0.1:2000").
   virtual std::string resolved_name() const = 0;
+  // One line on the most recent failure (open, loss or write), naming the device and the cause,
+  // e.g. `usb:0403:6001: 2 adapters match usb:0403:6001; add the serial number`. Carries what an
+  // error_code cannot (counts, resolver detail). Empty until something failed.
+  virtual std::string last_error_text() const { return {}; }
 };
 
 }  // namespace intergas

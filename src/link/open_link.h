@@ -11,7 +11,7 @@ namespace intergas {
 
 struct LinkOptions {
   std::chrono::milliseconds connect_timeout{3000};  // TCP only
-  bool exclusive = true;                            // serial: TIOCEXCL + flock, refuse a second reader
+  bool exclusive = true;  // serial: TIOCEXCL + flock, refuse a second reader
 };
 
 // "tcp://host:port" -> TcpLink; "usb:VID:PID[:SERIAL]" -> SerialLink resolved through libserialport

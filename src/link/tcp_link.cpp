@@ -1,1 +1,127 @@
-// placeholder
+#include "link/tcp_link.h"
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <memory>
+
+namespace intergas {
+namespace {
+
+std::string numeric_address(const sockaddr* address, socklen_t length) {
+  char host[NI_MAXHOST] = "";
+  char service[NI_MAXSERV] = "";
+  if (::getnameinfo(address, length, host, sizeof host, service, sizeof service,
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+    return {};
+  }
+  if (address->sa_family == AF_INET6) return "[" + std::string(host) + "]:" + service;
+  return std::string(host) + ":" + service;
+}
+
+// Options that matter for a link kept open for days: commands go out at once (NODELAY), and a
+// bridge that vanished without a FIN/RST (power cut, Wi-Fi gone) is noticed within ~25 s.
+// Failures are not fatal: the link works without them, only less well.
+void set_socket_options(int fd) {
+  const int on = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+  const int idle = TcpLink::kKeepIdleSeconds;
+  const int interval = TcpLink::kKeepIntervalSeconds;
+  const int count = TcpLink::kKeepCount;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+  const unsigned user_timeout = TcpLink::kUserTimeoutMs;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout, sizeof user_timeout);
+}
+
+}  // namespace
+
+TcpLink::TcpLink(std::string name, std::string host, std::uint16_t port)
+    : FdLink(std::move(name)), host_(std::move(host)), port_(port) {}
+
+void TcpLink::close() {
+  connecting_ = false;
+  FdLink::close();
+}
+
+OpenResult TcpLink::open() {
+  close();
+  peer_.clear();
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string service = std::to_string(port_);
+  const int gai = ::getaddrinfo(host_.c_str(), service.c_str(), &hints, &found);
+  if (gai != 0) {
+    const std::error_code error = gai == EAI_SYSTEM
+                                      ? std::error_code(errno, std::generic_category())
+                                      : std::make_error_code(std::errc::host_unreachable);
+    return {OpenState::failed,
+            fail(error, "cannot resolve \"" + host_ + "\": " + ::gai_strerror(gai))};
+  }
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
+
+  // Try the addresses in order until one connects or starts connecting. Only immediate failures
+  // (no IPv6 route, refused on loopback) move on: a connect in progress is followed through on
+  // the one descriptor the driver polls, so a later failure is reported, not retried here.
+  std::error_code last_error = std::make_error_code(std::errc::host_unreachable);
+  for (const addrinfo* ai = addresses.get(); ai != nullptr; ai = ai->ai_next) {
+    peer_ = numeric_address(ai->ai_addr, ai->ai_addrlen);
+    UniqueFd sock(
+        ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
+    if (!sock) {
+      last_error = {errno, std::generic_category()};
+      continue;
+    }
+    set_socket_options(sock.get());
+    // A non-blocking connect interrupted by a signal keeps going in the background (EINTR
+    // behaves like EINPROGRESS), so it must not be retried.
+    if (::connect(sock.get(), ai->ai_addr, ai->ai_addrlen) == 0) {
+      fd_ = std::move(sock);
+      return {OpenState::open, {}};
+    }
+    if (errno == EINPROGRESS || errno == EINTR) {
+      fd_ = std::move(sock);
+      connecting_ = true;
+      return {OpenState::in_progress, {}};
+    }
+    last_error = {errno, std::generic_category()};
+  }
+  return {OpenState::failed, fail(last_error)};
+}
+
+OpenResult TcpLink::finish_open(bool timed_out) {
+  if (!connecting_) {
+    if (is_open()) return {OpenState::open, {}};
+    return {OpenState::failed, make_error_code(LinkErrc::not_connecting)};
+  }
+  if (timed_out) {
+    return {OpenState::failed, fail(std::make_error_code(std::errc::timed_out))};
+  }
+  pollfd pfd{fd_.get(), POLLOUT, 0};
+  if (retry_on_eintr([&] { return ::poll(&pfd, 1, 0); }) < 0) {
+    return {OpenState::failed, fail({errno, std::generic_category()})};
+  }
+  if (pfd.revents == 0) return {OpenState::in_progress, {}};
+  int so_error = 0;
+  socklen_t length = sizeof so_error;
+  if (::getsockopt(fd_.get(), SOL_SOCKET, SO_ERROR, &so_error, &length) != 0) so_error = errno;
+  if (so_error != 0) return {OpenState::failed, fail({so_error, std::generic_category()})};
+  connecting_ = false;
+  return {OpenState::open, {}};
+}
+
+ssize_t TcpLink::write_once(const std::uint8_t* data, std::size_t size) {
+  // MSG_NOSIGNAL: a write to a reset connection returns EPIPE instead of killing the process.
+  return ::send(fd_.get(), data, size, MSG_NOSIGNAL);
+}
+
+}  // namespace intergas

@@ -13,9 +13,10 @@ inline constexpr double kMinCelsius = -55.0;
 inline constexpr double kMaxCelsius = 130.0;
 
 // Rules on the 32 data bytes of a reply to `c` (all models; on Xtreme they back up the XOR):
-// * status: byte 27 is 0 or a single bit; t1..t6 (and the Xtreme 16-17 outside sensor) each in
-//   -55..130 C; set point 0..100 C; pressure 0..6 bar when the pressure-sensor flag is set;
-//   HRE fan target/actual <= 10000 rpm and fan PWM <= 100.0 %; ionisation current 0..100 uA.
+// * status: byte 27 is 0 or a single bit; byte 29 is a fault number 0..31 or 0xFF (protocol.md
+//   7, 12.3); t1..t6 (and the Xtreme 16-17 outside sensor) each in -55..130 C or 0x7FFF; set
+//   point 0..100 C; pressure 0..6 bar when the pressure-sensor flag is set; HRE fan
+//   target/actual <= 10000 rpm and fan PWM <= 100.0 %; ionisation current 0..100 uA.
 // * status_extra: tap flow 0..60 l/min; room and outside fields 0x7FFF or -55..130 C.
 // * counters: ch_hours + dhw_hours <= powered_hours (24-bit).
 // * version: bytes 0-22 printable ASCII, byte 23 '-'.

@@ -22,26 +22,22 @@ void Session::on_link_opened(TimePoint now) {
 }
 
 void Session::on_link_lost(TimePoint now) {
-  if (phase_ == Phase::awaiting_reply || phase_ == Phase::settling) {
-    queue_.clear();  // the rest of this cycle cannot be sent
-    fail(Failure::io, now);
-  }
   link_up_ = false;
-  queue_.clear();
+  queue_.clear();  // the rest of this cycle cannot be sent
+  if (phase_ == Phase::awaiting_reply || phase_ == Phase::settling) fail(Failure::io, now);
   if (cycle_active_) end_cycle();
 }
 
 void Session::begin_cycle(TimePoint now) {
+  (void)now;
   if (cycle_active_) {
-    if (phase_ == Phase::awaiting_reply || phase_ == Phase::settling) {
-      // Overrun: the driver starts the next cycle before this exchange ended. Its reply, if it
-      // still comes, arrives while nothing is outstanding and is discarded.
-      queue_.clear();
-      fail(Failure::timeout, now);
-    }
-    queue_.clear();
-    if (cycle_active_) end_cycle();
+    cycle_pending_ = true;
+    return;
   }
+  start_cycle();
+}
+
+void Session::start_cycle() {
   ++cycle_;
   status_ok_ = false;
   if (!link_up_) {
@@ -168,6 +164,10 @@ void Session::end_cycle() {
   if (!cycle_active_) return;
   cycle_active_ = false;
   events_.push_back(CycleDone{cycle_, status_ok_});
+  if (cycle_pending_) {
+    cycle_pending_ = false;
+    start_cycle();
+  }
 }
 
 }  // namespace intergas

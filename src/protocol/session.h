@@ -84,8 +84,9 @@ class Session {
   void on_link_lost(TimePoint now);
   bool is_link_up() const { return link_up_; }
 
-  // Starts a read cycle with the commands due now. An unfinished previous cycle ends first
-  // (CycleDone) and its outstanding request, if any, fails as timeout.
+  // Starts a read cycle with the commands due now. While a cycle is still running (a slow
+  // boiler, a short interval), the new one is queued and starts as soon as that one ends:
+  // requests are never cut short, and several queued starts count as one.
   void begin_cycle(TimePoint now);
   bool in_cycle() const { return cycle_active_; }
 
@@ -109,11 +110,13 @@ class Session {
   void finish_reply(TimePoint now);
   void after_exchange();
   void end_cycle();
+  void start_cycle();
 
   SessionConfig config_;
   ScheduleState schedule_;
   bool link_up_ = false;
   bool cycle_active_ = false;
+  bool cycle_pending_ = false;
   bool status_ok_ = false;
   unsigned long cycle_ = 0;  // cycles begun since the session was made
   Phase phase_ = Phase::idle;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "protocol/bytes.h"
 #include "protocol/model.h"

@@ -330,17 +330,45 @@ TEST_F(SessionTest, RetriesAFailedGroupOnTheNextCycle) {
   EXPECT_TRUE(s().in_cycle()) << "counters are still due after their failure";
 }
 
-TEST_F(SessionTest, OverrunCountsTheOutstandingRequestAsTimeout) {
-  make(config());
+TEST_F(SessionTest, ACycleBegunDuringAnotherStartsWhenItEnds) {
+  make(config(Model::hre, /*with_counters=*/true));
   s().begin_cycle(now_);
   send();
   advance(milliseconds(100));
-  s().begin_cycle(now_);
+  s().begin_cycle(now_);  // the next read comes while status is outstanding
+  s().begin_cycle(now_);  // and another: queued starts count as one
+  EXPECT_TRUE(events().empty()) << "the outstanding request is not cut short";
+  receive(kStatusFrame);
+  fire();
+  advance(milliseconds(150));
+  ASSERT_EQ(send().command, Command::counters);
+  advance(milliseconds(100));
+  receive(kCountersFrame);
+  fire();
   auto ev = events();
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_TRUE(std::get<CycleDone>(ev[2]).status_ok);
+  EXPECT_TRUE(s().in_cycle()) << "the queued cycle started at once";
+  advance(milliseconds(150));
+  ev = exchange(kStatusFrame);
   ASSERT_EQ(ev.size(), 2u);
-  EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::timeout);
+  EXPECT_TRUE(std::get<CycleDone>(ev[1]).status_ok);
+  EXPECT_FALSE(s().in_cycle()) << "only one cycle was queued";
+  EXPECT_EQ(s().counters().failures[static_cast<int>(Failure::timeout)], 0u);
+}
+
+TEST_F(SessionTest, AQueuedCycleEndsAtOnceWhenTheLinkIsLost) {
+  make(config());
+  s().begin_cycle(now_);
+  send();
+  s().begin_cycle(now_);
+  s().on_link_lost(now_);
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::io);
   EXPECT_FALSE(std::get<CycleDone>(ev[1]).status_ok);
-  EXPECT_TRUE(s().in_cycle());
+  EXPECT_FALSE(std::get<CycleDone>(ev[2]).status_ok);
+  EXPECT_FALSE(s().in_cycle());
 }
 
 TEST_F(SessionTest, XtremeSendsTheXorByteAndVerifiesTheReply) {

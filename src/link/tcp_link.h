@@ -1,0 +1,51 @@
+// A boiler behind a TCP serial bridge (ser2net, ESP-Link, ...): non-blocking connect, keep-alive so
+// a silently dead bridge is noticed, loss on EOF/reset. No frames, no waiting.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "link/fd_link.h"
+
+namespace intergas {
+
+class TcpLink final : public FdLink {
+ public:
+  // Keep-alive: first probe after 10 s idle, then every 5 s; 3 unanswered probes end the link.
+  static constexpr int kKeepIdleSeconds = 10;
+  static constexpr int kKeepIntervalSeconds = 5;
+  static constexpr int kKeepCount = 3;
+  // Unacknowledged sent data fails the link after this long (TCP_USER_TIMEOUT; keep-alive alone
+  // does not run while data waits for an acknowledgement, retransmission would take ~15 min).
+  static constexpr unsigned kUserTimeoutMs = 25000;
+
+  // `name` is what the user configured ("tcp://bridge:2000"); `host` a name or an IPv4/IPv6
+  // literal without brackets; `port` 1..65535.
+  TcpLink(std::string name, std::string host, std::uint16_t port);
+
+  // Resolves the host (getaddrinfo: no DNS for literals, but a host name may block for the
+  // resolver's timeout) and starts a connect: in_progress, or failed if every address failed now.
+  OpenResult open() override;
+  // in_progress until fd() is writable; then open, or failed with the connect's error (SO_ERROR).
+  // timed_out = true: failed with ETIMEDOUT. Without a connect under way: open if open, else
+  // failed (not_connecting).
+  OpenResult finish_open(bool timed_out) override;
+  void close() override;
+  // "127.0.0.1:2000" / "[::1]:2000": the address connected to (or being tried).
+  std::string resolved_name() const override { return peer_; }
+
+  const std::string& host() const { return host_; }
+  std::uint16_t port() const { return port_; }
+
+ protected:
+  ssize_t write_once(const std::uint8_t* data, std::size_t size) override;
+  std::error_code eof_error() const override { return make_error_code(LinkErrc::closed_by_peer); }
+
+ private:
+  std::string host_;
+  std::uint16_t port_;
+  std::string peer_;
+  bool connecting_ = false;
+};
+
+}  // namespace intergas

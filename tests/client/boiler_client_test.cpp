@@ -1,0 +1,307 @@
+// BoilerClient and Poller against the real intergas-sim over ptys and loopback TCP: decoding,
+// every injected fault, unplug and replug, exclusive access.
+#include "client/boiler_client.h"
+
+#include <gtest/gtest.h>
+#include <poll.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "client/poller.h"
+#include "client/sync_driver.h"
+#include "link/open_link.h"
+#include "sim/boiler_state.h"
+#include "sim_process.h"
+
+namespace intergas {
+namespace {
+
+using std::chrono::milliseconds;
+using test::SimProcess;
+
+std::string temp_path(const std::string& stem) {
+  return ::testing::TempDir() + "intergas-" + stem + "-" + std::to_string(::getpid());
+}
+
+ClientOptions options_for(Model m, milliseconds timeout = milliseconds(400),
+                          milliseconds settle = milliseconds(60)) {
+  ClientOptions o;
+  o.session.model = m;
+  o.session.reply_timeout = timeout;
+  o.session.settle = settle;
+  Schedule s;
+  for (Command c : kAllCommands) s.set_every(c, 1);
+  o.session.schedule = s;
+  o.reopen_first = milliseconds(100);
+  o.reopen_cap = milliseconds(400);
+  return o;
+}
+
+std::unique_ptr<BoilerClient> client_for(const std::string& device, const ClientOptions& o) {
+  std::string error;
+  auto link = make_link(device, LinkOptions{}, error);
+  EXPECT_TRUE(link) << error;
+  return std::make_unique<BoilerClient>(std::move(link), o);
+}
+
+// Field-by-field equality of every decoded reading with the simulator's state.
+void expect_matches_state(const CycleReport& r, const sim::BoilerState& s) {
+  for (const ReplyDecoded& reply : r.replies) {
+    SCOPED_TRACE(std::string(command_name(reply.command)));
+    std::visit(
+        [&](const auto& reading) {
+          using T = std::decay_t<decltype(reading)>;
+          if constexpr (std::is_same_v<T, StatusReading>) {
+            EXPECT_TRUE(reading == s.status);
+          }
+          if constexpr (std::is_same_v<T, StatusExtraReading>) {
+            EXPECT_TRUE(reading == s.status_extra);
+          }
+          if constexpr (std::is_same_v<T, DiagnosticsReading>) {
+            EXPECT_TRUE(reading == s.diagnostics);
+          }
+          if constexpr (std::is_same_v<T, CountersReading>) {
+            EXPECT_TRUE(reading == s.counters);
+          }
+          if constexpr (std::is_same_v<T, ParametersReading>) {
+            EXPECT_TRUE(reading == s.parameters);
+          }
+          if constexpr (std::is_same_v<T, VersionReading>) {
+            EXPECT_TRUE(reading == s.version);
+          }
+          if constexpr (std::is_same_v<T, FaultStatsReading>) {
+            EXPECT_TRUE(reading == s.fault_stats);
+          }
+        },
+        reply.reading);
+  }
+}
+
+CycleReport cycle(BoilerClient& c, milliseconds limit = milliseconds(8000)) {
+  std::vector<Notice> notices;
+  auto r = run_cycle_blocking(c, limit, notices);
+  EXPECT_TRUE(r.has_value()) << "the cycle did not end";
+  return r ? *r : CycleReport{};
+}
+
+struct ProfileCase {
+  const char* profile;
+  bool tcp;
+  bool paced;
+};
+
+class ReadsTheSimulatorsState : public ::testing::TestWithParam<ProfileCase> {};
+
+TEST_P(ReadsTheSimulatorsState, EveryCommandDecodesToTheServedState) {
+  const ProfileCase p = GetParam();
+  std::vector<std::string> args = {"--profile", p.profile, "--latency-ms", p.paced ? "100" : "0"};
+  if (!p.paced) args.push_back("--no-pace");
+  if (p.tcp) {
+    args.insert(args.end(), {"--tcp", "0"});
+  } else {
+    args.insert(args.end(), {"--pty", temp_path(std::string("read-") + p.profile)});
+  }
+  SimProcess sim(INTERGAS_SIM_BINARY, args);
+  ASSERT_TRUE(sim.ok()) << sim.log();
+  sim::BoilerState state;
+  ASSERT_TRUE(sim::make_profile(p.profile, state));
+
+  auto c = client_for(sim.device(), options_for(state.model, milliseconds(p.paced ? 600 : 300)));
+  std::vector<Notice> notices;
+  ASSERT_FALSE(open_blocking(*c, milliseconds(3000), notices));
+  const CycleReport r = cycle(*c);
+  EXPECT_TRUE(r.health.up);
+  EXPECT_TRUE(r.health.link_open);
+  for (const auto& f : r.failures) {
+    ADD_FAILURE() << command_name(f.command) << ": " << failure_name(f.reason) << "\n" << sim.log();
+  }
+  // Every command answers, except EN on the Xtreme, whose simulated firmware has none.
+  EXPECT_GE(r.replies.size(), state.model == Model::xtreme ? 6u : 7u);
+  expect_matches_state(r, state);
+  if (p.paced) {
+    // 9600 baud: 32 bytes take 33 ms on the wire after 100 ms of latency.
+    const auto d = r.health.counters.last_duration[command_index(Command::status)];
+    ASSERT_TRUE(d);
+    EXPECT_GE(*d, milliseconds(130));
+    EXPECT_LT(*d, milliseconds(600));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Profiles, ReadsTheSimulatorsState,
+                         ::testing::Values(ProfileCase{"idle", false, false},
+                                           ProfileCase{"heating", false, false},
+                                           ProfileCase{"hot_water", true, false},
+                                           ProfileCase{"lockout", false, false},
+                                           ProfileCase{"cw6", true, false},
+                                           ProfileCase{"xtreme", false, false},
+                                           ProfileCase{"heating", false, true},
+                                           ProfileCase{"xtreme", true, true}),
+                         [](const ::testing::TestParamInfo<ProfileCase>& p) {
+                           return std::string(p.param.profile) + (p.param.tcp ? "Tcp" : "Pty") +
+                                  (p.param.paced ? "Paced" : "Fast");
+                         });
+
+struct FaultCase {
+  const char* kind;
+  Failure expected;
+};
+
+class CountsInjectedFaults : public ::testing::TestWithParam<FaultCase> {};
+
+TEST_P(CountsInjectedFaults, UnderTheRightReasonAndTheNextCycleIsClean) {
+  const FaultCase f = GetParam();
+  SimProcess sim(INTERGAS_SIM_BINARY, {"--pty", temp_path(std::string("fault-") + f.kind),
+                                       "--no-pace", "--latency-ms", "20", "--late-ms", "700"});
+  ASSERT_TRUE(sim.ok()) << sim.log();
+  sim::BoilerState state;
+  ASSERT_TRUE(sim::make_profile("idle", state));
+  auto c = client_for(sim.device(), options_for(Model::hre));
+  std::vector<Notice> notices;
+  ASSERT_FALSE(open_blocking(*c, milliseconds(3000), notices));
+  ASSERT_TRUE(cycle(*c).health.up);
+
+  ASSERT_EQ(sim.control(std::string("fault ") + f.kind + " 0").rfind("ok", 0), 0u);
+  CycleReport faulty = cycle(*c);
+  ASSERT_FALSE(faulty.failures.empty()) << sim.log();
+  EXPECT_EQ(faulty.failures.front().command, Command::status);
+  EXPECT_EQ(faulty.failures.front().reason, f.expected) << sim.log();
+  EXPECT_FALSE(faulty.health.up);
+  EXPECT_EQ(faulty.health.counters.failures[static_cast<int>(f.expected)], 1u);
+  expect_matches_state(faulty, state);  // whatever did decode is still right
+
+  std::this_thread::sleep_for(milliseconds(800));  // past a late reply, as the next read would be
+  CycleReport clean = cycle(*c);
+  EXPECT_TRUE(clean.health.up);
+  EXPECT_TRUE(clean.failures.empty()) << failure_name(clean.failures.front().reason) << sim.log();
+  expect_matches_state(clean, state);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, CountsInjectedFaults,
+                         ::testing::Values(FaultCase{"silence", Failure::timeout},
+                                           FaultCase{"short", Failure::short_frame},
+                                           FaultCase{"garbage", Failure::implausible},
+                                           FaultCase{"late", Failure::timeout}),
+                         [](const ::testing::TestParamInfo<FaultCase>& p) { return std::string(p.param.kind); });
+
+TEST(BoilerClientFaults, StrayBytesNeverReachTheReadings) {
+  SimProcess sim(INTERGAS_SIM_BINARY,
+                 {"--pty", temp_path("stray"), "--no-pace", "--latency-ms", "20"});
+  ASSERT_TRUE(sim.ok()) << sim.log();
+  sim::BoilerState state;
+  ASSERT_TRUE(sim::make_profile("idle", state));
+  auto c = client_for(sim.device(), options_for(Model::hre));
+  std::vector<Notice> notices;
+  ASSERT_FALSE(open_blocking(*c, milliseconds(3000), notices));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(sim.control("fault stray 0").rfind("ok", 0), 0u);
+    CycleReport r = cycle(*c);
+    for (const auto& f : r.failures) {
+      EXPECT_EQ(f.reason, Failure::implausible);
+    }
+    expect_matches_state(r, state);
+  }
+  std::this_thread::sleep_for(milliseconds(300));
+  EXPECT_TRUE(cycle(*c).failures.empty());
+}
+
+struct Transport {
+  bool tcp;
+};
+class SurvivesUnplug : public ::testing::TestWithParam<Transport> {};
+
+TEST_P(SurvivesUnplug, DetectsTheLossAndReadsAgainAfterTheReturn) {
+  const bool tcp = GetParam().tcp;
+  std::vector<std::string> args = {"--no-pace", "--latency-ms", "10", "--hangup-ms", "60000"};
+  if (tcp) {
+    args.insert(args.end(), {"--tcp", "0"});
+  } else {
+    args.insert(args.end(), {"--pty", temp_path("unplug")});
+  }
+  SimProcess sim(INTERGAS_SIM_BINARY, args);
+  ASSERT_TRUE(sim.ok()) << sim.log();
+  auto c = client_for(sim.device(), options_for(Model::hre));
+  std::vector<Notice> notices;
+  ASSERT_FALSE(open_blocking(*c, milliseconds(3000), notices));
+  ASSERT_TRUE(cycle(*c).health.up);
+
+  ASSERT_EQ(sim.control("hangup 0").rfind("ok", 0), 0u);
+  bool lost = false;
+  for (int i = 0; i < 20 && !lost; ++i) {
+    CycleReport r = cycle(*c);
+    lost = !r.health.link_open;
+    if (!lost) {
+      EXPECT_FALSE(r.health.up);
+    }
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  ASSERT_TRUE(lost) << "the hang-up was not detected\n" << sim.log();
+  CycleReport down = cycle(*c);
+  EXPECT_FALSE(down.health.up);
+  EXPECT_FALSE(down.health.link_open);
+
+  ASSERT_EQ(sim.control("return 0").rfind("ok", 0), 0u);
+  bool back = false;
+  const auto until = Clock::now() + milliseconds(5000);
+  while (!back && Clock::now() < until) {
+    step(*c, Clock::now() + milliseconds(50));
+    if (c->poll_events() == POLLIN) back = cycle(*c).health.up;
+  }
+  EXPECT_TRUE(back) << sim.log();
+  EXPECT_EQ(c->reconnects(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Links, SurvivesUnplug, ::testing::Values(Transport{false}, Transport{true}),
+                         [](const ::testing::TestParamInfo<Transport>& p) { return p.param.tcp ? "Tcp" : "Pty"; });
+
+TEST(BoilerClientExclusive, ASecondReaderOnOneSerialDeviceIsRefused) {
+  SimProcess sim(INTERGAS_SIM_BINARY, {"--pty", temp_path("excl"), "--no-pace", "--latency-ms", "0"});
+  ASSERT_TRUE(sim.ok()) << sim.log();
+  auto first = client_for(sim.device(), options_for(Model::hre));
+  auto second = client_for(sim.device(), options_for(Model::hre));
+  std::vector<Notice> notices;
+  ASSERT_FALSE(open_blocking(*first, milliseconds(3000), notices));
+  auto refused = open_blocking(*second, milliseconds(3000), notices);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_NE(refused->find("busy"), std::string::npos) << *refused;
+  EXPECT_TRUE(cycle(*first).health.up) << "the first reader is undisturbed";
+}
+
+TEST(PollerTest, DrivesManyBoilersFromOneThread) {
+  constexpr int kBoilers = 6;
+  SimProcess sim(INTERGAS_SIM_BINARY, {"--pty", temp_path("poller"), "--count",
+                                       std::to_string(kBoilers), "--latency-ms", "100"});
+  ASSERT_TRUE(sim.ok()) << sim.log();
+  std::mutex m;
+  std::map<std::size_t, CycleReport> reports;
+  Poller poller(
+      [&](std::size_t i, CycleReport&& r) {
+        std::lock_guard<std::mutex> lock(m);
+        reports[i] = std::move(r);
+      },
+      [](std::size_t, Notice&&) {});
+  for (int i = 0; i < kBoilers; ++i) {
+    poller.add(client_for(sim.device(static_cast<std::size_t>(i)), options_for(Model::hre, milliseconds(600))));
+  }
+  std::thread loop([&] { poller.run(); });
+  // The first request may find a link still opening: ask until every boiler reported up.
+  bool all_up = false;
+  const auto until = Clock::now() + milliseconds(15000);
+  while (!all_up && Clock::now() < until) {
+    for (std::size_t i = 0; i < kBoilers; ++i) poller.request_cycle(i);
+    std::this_thread::sleep_for(milliseconds(2000));
+    std::lock_guard<std::mutex> lock(m);
+    all_up = reports.size() == kBoilers;
+    for (auto& [i, r] : reports) all_up = all_up && r.health.up && r.replies.size() >= 7;
+  }
+  const auto stop_started = Clock::now();
+  poller.stop();
+  loop.join();
+  EXPECT_LT(Clock::now() - stop_started, milliseconds(500));
+  EXPECT_TRUE(all_up) << sim.log();
+}
+
+}  // namespace
+}  // namespace intergas

@@ -1,0 +1,332 @@
+// End to end: intergas-sim -> a real `collectd -f` with intergas.so -> write_prometheus scraped
+// over HTTP (and the csv writer), checked against the simulator's state and with promtool.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <thread>
+
+#include "client/metrics.h"
+#include "collectd_process.h"
+#include "sim/boiler_state.h"
+#include "sim_process.h"
+
+namespace intergas {
+namespace {
+
+using std::chrono::milliseconds;
+using test::CollectdOptions;
+using test::CollectdProcess;
+using test::eventually;
+using test::Sample;
+using test::SimProcess;
+
+constexpr const char* kBoiler = "kitchen";
+
+std::string prometheus_name(const Metric& m) {
+  return "collectd_intergas_" + m.type + (m.kind == DsKind::derive ? "_total" : "");
+}
+
+std::map<std::string, std::string> labels_of(const Metric& m, const std::string& boiler) {
+  std::map<std::string, std::string> l = {{"intergas", boiler}, {"instance", "e2e-host"}};
+  if (!m.type_instance.empty()) l["type"] = m.type_instance;
+  return l;
+}
+
+// What the plugin must export for a boiler in `state` (every group read once).
+std::vector<Metric> expected_metrics(const sim::BoilerState& s) {
+  std::vector<Metric> out;
+  for (const Reading& r : std::vector<Reading>{s.status, s.status_extra, s.diagnostics, s.counters,
+                                               s.parameters, s.version}) {
+    append_reading_metrics(r, s.model, out);
+  }
+  return out;
+}
+
+bool same_value(double a, double b) { return a == b || std::fabs(a - b) <= 1e-12 * std::fabs(b); }
+
+// Every expected series is present with the simulator's value; no boiler-data series is extra.
+// Returns a description of the first mismatch, or "".
+std::string compare(const std::vector<Sample>& samples, const std::vector<Metric>& expected,
+                    const std::string& boiler) {
+  std::map<std::pair<std::string, std::string>, bool> wanted;
+  for (const Metric& m : expected) {
+    const auto found = test::find_samples(samples, prometheus_name(m), labels_of(m, boiler));
+    if (found.size() != 1) return "missing " + prometheus_name(m) + "{type=" + m.type_instance + "}";
+    if (!same_value(found[0].value, m.value())) {
+      return prometheus_name(m) + "{type=" + m.type_instance + "} = " +
+             std::to_string(found[0].value) + ", simulator has " + std::to_string(m.value());
+    }
+    wanted[{prometheus_name(m), m.type_instance}] = true;
+  }
+  static const std::vector<std::string> health = {
+      "collectd_intergas_up", "collectd_intergas_link_open", "collectd_intergas_requests_total",
+      "collectd_intergas_request_failures_total", "collectd_intergas_reconnects_total",
+      "collectd_intergas_request_duration_seconds"};
+  for (const Sample& s : samples) {
+    if (s.name.rfind("collectd_intergas_", 0) != 0) continue;
+    auto it = s.labels.find("intergas");
+    if (it == s.labels.end() || it->second != boiler) continue;
+    bool is_health = false;
+    for (const auto& h : health) is_health = is_health || s.name == h;
+    const auto t = s.labels.count("type") ? s.labels.at("type") : std::string();
+    if (!is_health && !wanted.count({s.name, t})) return "unexpected series " + s.name + "{type=" + t + "}";
+  }
+  return "";
+}
+
+double value_of(const std::vector<Sample>& samples, const std::string& name,
+                std::map<std::string, std::string> labels = {}) {
+  labels["intergas"] = kBoiler;
+  auto found = test::find_samples(samples, name, labels);
+  return found.size() == 1 ? found[0].value : NAN;
+}
+
+class CollectdE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = test::make_temp_dir("e2e");
+    ASSERT_FALSE(dir_.empty());
+  }
+  std::unique_ptr<SimProcess> start_sim(std::vector<std::string> args) {
+    auto sim = std::make_unique<SimProcess>(INTERGAS_SIM_BINARY, std::move(args));
+    EXPECT_TRUE(sim->ok()) << sim->log();
+    return sim;
+  }
+  std::unique_ptr<CollectdProcess> start_collectd(const std::string& boilers, double interval = 1) {
+    CollectdOptions o;
+    o.plugin_dir = INTERGAS_PLUGIN_DIR;
+    o.types_db = INTERGAS_TYPES_DB;
+    o.work_dir = dir_;
+    o.interval_seconds = interval;
+    o.boilers_config = boilers;
+    auto c = std::make_unique<CollectdProcess>(o);
+    EXPECT_TRUE(c->start()) << c->log();
+    return c;
+  }
+  static std::string boiler_block(const std::string& device, const std::string& extra = "",
+                                  const std::string& reply_timeout = "0.5") {
+    return std::string("  <Boiler \"") + kBoiler + "\">\n    Device \"" + device +
+           "\"\n    ReplyTimeout " + reply_timeout + "\n    SettleTime 0.1\n" + extra +
+           "  </Boiler>\n";
+  }
+  std::string pty_path() const { return dir_ + "/boiler"; }
+
+  std::string dir_;
+};
+
+TEST_F(CollectdE2E, EverySeriesEqualsTheSimulatorStateAndPassesPromtool) {
+  auto sim = start_sim({"--pty", pty_path(), "--profile", "heating", "--latency-ms", "100"});
+  auto collectd = start_collectd(boiler_block(pty_path()));
+  sim::BoilerState state;
+  ASSERT_TRUE(sim::make_profile("heating", state));
+  const auto expected = expected_metrics(state);
+
+  std::string mismatch = "no scrape yet";
+  eventually([&] { return (mismatch = compare(collectd->samples(), expected, kBoiler)).empty(); },
+             milliseconds(20000));
+  ASSERT_EQ(mismatch, "") << collectd->log() << sim->log();
+
+  const std::string scrape = collectd->scrape();
+  const auto samples = test::parse_exposition(scrape);
+  EXPECT_EQ(value_of(samples, "collectd_intergas_up"), 1);
+  EXPECT_EQ(value_of(samples, "collectd_intergas_link_open"), 1);
+  EXPECT_GE(value_of(samples, "collectd_intergas_requests_total", {{"type", "status"}}), 1);
+  EXPECT_EQ(value_of(samples, "collectd_intergas_request_failures_total", {{"type", "timeout"}}), 0);
+  const double duration =
+      value_of(samples, "collectd_intergas_request_duration_seconds", {{"type", "status"}});
+  EXPECT_GT(duration, 0.13) << "100 ms latency plus 33 ms of 9600-baud wire time";
+  EXPECT_LT(duration, 0.5);
+
+  test::write_file(dir_ + "/scrape.txt", scrape);
+  const auto promtool = test::run_command(
+      {"/bin/sh", "-c", "promtool check metrics < '" + dir_ + "/scrape.txt'"}, milliseconds(30000));
+  EXPECT_EQ(promtool.exit_code, 0) << promtool.output;
+
+  // The csv writer gets the same values: <DataDir>/<host>/intergas-<boiler>/<type>-<instance>-<date>.
+  char date[16];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(date, sizeof date, "%Y-%m-%d", std::localtime(&now));
+  const std::string csv = test::read_file(collectd->csv_dir() + "/e2e-host/intergas-" + kBoiler +
+                                          "/temperature_celsius-supply-" + date);
+  ASSERT_FALSE(csv.empty()) << "no csv file";
+  const std::string last = csv.substr(csv.rfind('\n', csv.size() - 2) + 1);
+  EXPECT_DOUBLE_EQ(std::stod(last.substr(last.find(',') + 1)), *state.status.supply_celsius) << csv;
+  const std::string gas = test::read_file(collectd->csv_dir() + "/e2e-host/intergas-" + kBoiler +
+                                          "/gas_liters-ch-" + date);
+  ASSERT_FALSE(gas.empty());
+  const std::string gas_last = gas.substr(gas.rfind('\n', gas.size() - 2) + 1);
+  EXPECT_EQ(std::stoll(gas_last.substr(gas_last.find(',') + 1)), state.counters.gas_ch_decilitres / 10);
+}
+
+TEST_F(CollectdE2E, ReadsAPacedXtremeOverTcp) {
+  auto sim = start_sim({"--tcp", "0", "--profile", "xtreme", "--latency-ms", "100"});
+  auto collectd = start_collectd(boiler_block(sim->device(), "    Model \"xtreme\"\n"));
+  sim::BoilerState state;
+  ASSERT_TRUE(sim::make_profile("xtreme", state));
+  std::string mismatch;
+  eventually([&] { return (mismatch = compare(collectd->samples(), expected_metrics(state), kBoiler)).empty(); },
+             milliseconds(20000));
+  EXPECT_EQ(mismatch, "") << collectd->log() << sim->log();
+  EXPECT_EQ(value_of(collectd->samples(), "collectd_intergas_request_failures_total",
+                     {{"type", "checksum"}}),
+            0);
+}
+
+TEST_F(CollectdE2E, LockoutShowsTheActiveFaultAndItsCode) {
+  auto sim = start_sim({"--pty", pty_path(), "--profile", "lockout", "--no-pace", "--latency-ms", "20"});
+  auto collectd = start_collectd(boiler_block(pty_path()));
+  sim::BoilerState state;
+  ASSERT_TRUE(sim::make_profile("lockout", state));
+  ASSERT_TRUE(state.status.current_fault().has_value());
+  ASSERT_TRUE(eventually([&] { return value_of(collectd->samples(), "collectd_intergas_fault_active") == 1; },
+                         milliseconds(15000)))
+      << collectd->log();
+  const auto s = collectd->samples();
+  EXPECT_EQ(value_of(s, "collectd_intergas_fault_code", {{"type", "current"}}), *state.status.current_fault());
+  EXPECT_EQ(value_of(s, "collectd_intergas_burner_state", {{"type", "lockout"}}), 1);
+}
+
+TEST_F(CollectdE2E, UnplugTakesUpToZeroAndReplugBackWithoutRestartingCollectd) {
+  auto sim = start_sim({"--pty", pty_path(), "--no-pace", "--latency-ms", "20"});
+  auto collectd = start_collectd(boiler_block(pty_path()));
+  const pid_t collectd_pid = collectd->process().pid();
+  ASSERT_TRUE(eventually([&] { return value_of(collectd->samples(), "collectd_intergas_up") == 1; },
+                         milliseconds(15000)))
+      << collectd->log();
+
+  ASSERT_TRUE(sim->process().stop(SIGTERM, milliseconds(5000)).has_value());  // unplugged
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto s = collectd->samples();
+        return value_of(s, "collectd_intergas_up") == 0 && value_of(s, "collectd_intergas_link_open") == 0;
+      },
+      milliseconds(10000)))
+      << collectd->log();
+
+  sim = start_sim({"--pty", pty_path(), "--no-pace", "--latency-ms", "20"});  // plugged back in
+  // Back-off is capped at the 1 s interval, so within two intervals plus a cycle.
+  ASSERT_TRUE(eventually([&] { return value_of(collectd->samples(), "collectd_intergas_up") == 1; },
+                         milliseconds(5000)))
+      << collectd->log();
+  EXPECT_GE(value_of(collectd->samples(), "collectd_intergas_reconnects_total"), 1);
+  EXPECT_EQ(collectd->process().pid(), collectd_pid);
+  EXPECT_TRUE(collectd->process().running());
+  const std::string log = collectd->log();
+  EXPECT_NE(log.find("Boiler \"kitchen\": lost"), std::string::npos) << log;
+  EXPECT_NE(log.find("Boiler \"kitchen\": reopened"), std::string::npos) << log;
+}
+
+TEST_F(CollectdE2E, StopsWithinTwoSecondsWhileABoilerNeverAnswers) {
+  auto sim = start_sim({"--pty", pty_path(), "--no-pace", "--fault-rate", "silence=1"});
+  // The longest reply timeout there is: a shutdown must not wait for it.
+  auto collectd = start_collectd(boiler_block(pty_path(), "    Interval 20\n", "9.5"));
+  ASSERT_TRUE(eventually([&] { return collectd->log().find("Boiler \"kitchen\": opened") != std::string::npos; },
+                         milliseconds(10000)))
+      << collectd->log();
+  std::this_thread::sleep_for(milliseconds(500));  // the status request is outstanding for 9.5 s
+  const auto started = std::chrono::steady_clock::now();
+  const auto status = collectd->process().stop(SIGTERM, milliseconds(10000));
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_TRUE(status.has_value());
+  EXPECT_LT(took, milliseconds(2000)) << collectd->log();
+}
+
+struct ConfigError {
+  const char* name;
+  const char* boilers;
+  const char* message;
+};
+
+class CollectdConfigErrors : public CollectdE2E, public ::testing::WithParamInterface<ConfigError> {};
+
+TEST_P(CollectdConfigErrors, StopCollectdWithAMessageNamingBoilerAndOption) {
+  CollectdOptions o;
+  o.plugin_dir = INTERGAS_PLUGIN_DIR;
+  o.types_db = INTERGAS_TYPES_DB;
+  o.work_dir = dir_;
+  o.boilers_config = GetParam().boilers;
+  const std::string conf = dir_ + "/bad.conf";
+  test::write_file(conf, CollectdProcess::config_text(o, test::free_tcp_port(), dir_ + "/csv",
+                                                      "stderr"));
+  const auto r = test::run_command({"/usr/sbin/collectd", "-f", "-C", conf}, milliseconds(15000));
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.exit_code, -1) << "collectd did not exit: " << r.output;
+  EXPECT_NE(r.output.find(GetParam().message), std::string::npos) << r.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Lines, CollectdConfigErrors,
+    ::testing::Values(
+        ConfigError{"UnknownOption",
+                    "<Boiler \"kitchen\">\n Device \"/dev/ttyUSB0\"\n Baud 9600\n</Boiler>\n",
+                    "intergas plugin: Boiler \"kitchen\": Baud: unknown option"},
+        ConfigError{"MissingDevice", "<Boiler \"kitchen\">\n Model \"hre\"\n</Boiler>\n",
+                    "intergas plugin: Boiler \"kitchen\": Device: missing (required)"},
+        ConfigError{"DuplicateName",
+                    "<Boiler \"kitchen\">\n Device \"/dev/ttyUSB0\"\n</Boiler>\n"
+                    "<Boiler \"kitchen\">\n Device \"/dev/ttyUSB1\"\n</Boiler>\n",
+                    "intergas plugin: Boiler \"kitchen\": defined twice"},
+        ConfigError{"IntervalOutOfRange",
+                    "<Boiler \"attic\">\n Device \"/dev/ttyUSB0\"\n Interval 0\n</Boiler>\n",
+                    "intergas plugin: Boiler \"attic\": Interval: expects"},
+        ConfigError{"BadModel", "<Boiler \"attic\">\n Device \"/dev/ttyUSB0\"\n Model \"combi\"\n</Boiler>\n",
+                    "intergas plugin: Boiler \"attic\": Model: expects"},
+        ConfigError{"BadDevice", "<Boiler \"attic\">\n Device \"tcp://boiler\"\n</Boiler>\n",
+                    "intergas plugin: Boiler \"attic\": Device: "}),
+    [](const ::testing::TestParamInfo<ConfigError>& p) { return std::string(p.param.name); });
+
+// A soak: every kind of fault at a few percent of replies; not one exported value may differ
+// from the simulator's state, and each failure is counted.
+TEST_F(CollectdE2E, SoakWithInjectedFaultsExportsOnlyTheTruth) {
+  const int seconds = std::getenv("INTERGAS_SOAK_SECONDS") ? std::atoi(std::getenv("INTERGAS_SOAK_SECONDS")) : 60;
+  auto sim = start_sim({"--pty", pty_path(), "--profile", "heating", "--latency-ms", "100",
+                        "--seed", "7", "--late-ms", "700", "--fault-rate",
+                        "silence=0.03,short=0.03,late=0.03,stray=0.03,garbage=0.03"});
+  auto collectd = start_collectd(boiler_block(pty_path(), "    Schedule \"counters\" 2\n"
+                                                          "    Schedule \"diagnostics\" 2\n"
+                                                          "    Schedule \"parameters\" 3\n"
+                                                          "    Schedule \"version\" 5\n"));
+  sim::BoilerState state;
+  ASSERT_TRUE(sim::make_profile("heating", state));
+  std::map<std::pair<std::string, std::string>, double> truth;
+  for (const Metric& m : expected_metrics(state)) truth[{prometheus_name(m), m.type_instance}] = m.value();
+
+  int scrapes = 0, checked = 0, up_scrapes = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < until) {
+    const auto samples = collectd->samples();
+    ++scrapes;
+    for (const Sample& s : samples) {
+      if (s.name.rfind("collectd_intergas_", 0) != 0) continue;
+      const std::string t = s.labels.count("type") ? s.labels.at("type") : "";
+      auto it = truth.find({s.name, t});
+      if (it == truth.end()) continue;  // health series
+      ++checked;
+      ASSERT_TRUE(same_value(s.value, it->second))
+          << s.name << "{type=" << t << "} = " << s.value << ", simulator has " << it->second
+          << "\n" << sim->log();
+    }
+    if (value_of(samples, "collectd_intergas_up") == 1) ++up_scrapes;
+    std::this_thread::sleep_for(milliseconds(250));
+  }
+  const auto samples = collectd->samples();
+  double failures = 0;
+  for (const char* reason : {"timeout", "short_frame", "implausible"}) {
+    const double n = value_of(samples, "collectd_intergas_request_failures_total", {{"type", reason}});
+    EXPECT_GT(n, 0) << reason << " never counted";
+    failures += n;
+  }
+  const double requests = value_of(samples, "collectd_intergas_requests_total", {{"type", "status"}});
+  std::printf("soak: %d s, %d scrapes, %d values checked, %.0f status requests, %.0f failures, up in %d%% of scrapes\n",
+              seconds, scrapes, checked, requests, failures, scrapes ? up_scrapes * 100 / scrapes : 0);
+  EXPECT_GT(checked, 1000);
+  EXPECT_GT(up_scrapes * 100, scrapes * 60) << "the boiler should be up most of the time";
+  EXPECT_TRUE(collectd->process().running());
+}
+
+}  // namespace
+}  // namespace intergas

@@ -1,0 +1,101 @@
+// Fuzzes the reply decoders: the first byte picks the command and the model, the rest is the
+// reply. Nothing may crash, read out of bounds or break the decode_reply contract.
+// Selector byte = command index (Command order, 0..6) + 7 x model index (hre 0, cw6 1,
+// xtreme 2), taken modulo 21; the seeds in corpus/decode are golden frames with that prefix.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <variant>
+
+#include "protocol/codes.h"
+#include "protocol/command.h"
+#include "protocol/frame.h"
+#include "protocol/plausibility.h"
+#include "protocol/reading.h"
+
+namespace intergas {
+namespace {
+
+constexpr Model kModels[] = {Model::hre, Model::cw6, Model::xtreme};
+constexpr int kModelCount = 3;
+
+// A broken invariant is a bug: abort so libFuzzer keeps the input.
+void require(bool condition) {
+  if (!condition) std::abort();
+}
+
+// Each touch() uses the fields that the metrics code reads, so their accessors run under the
+// sanitizers, and checks what the headers promise.
+void touch(const StatusReading& s, Model m) {
+  require(!status_name(s.status_code).empty());
+  require(!burner_state_name(s.burner_state_raw).empty());
+  for (int i = 0; i < kFlagCount; ++i) (void)s.flag(static_cast<Flag>(i));
+  if (s.current_fault()) require(s.is_lockout() && s.last_fault() == s.current_fault());
+  if (s.last_fault()) require(!fault_text(*s.last_fault(), m).empty());
+  require(!fault_display(s.fault_code_raw, m).empty());
+  if (m == Model::xtreme) require(!s.fan_speed_target_rpm && !s.fan_pwm_ratio);
+  if (m != Model::xtreme) require(!s.flue_celsius);
+  if (s.pressure_bar) require(s.flag(Flag::pressure_sensor));
+  require(s == s);
+}
+void touch(const StatusExtraReading& e, Model) {
+  if (e.pump_pwm_ratio) require(*e.pump_pwm_ratio >= 0.0 && *e.pump_pwm_ratio <= 1.0);
+}
+void touch(const DiagnosticsReading& d, Model) {
+  if (d.mains_frequency_hertz) require(d.mains_frequency_raw != 0);
+}
+void touch(const CountersReading& c, Model) {
+  require(c.powered_hours <= 0xFFFFFFu && c.burner_starts <= 0xFFFFFFu);
+}
+void touch(const ParametersReading& p, Model) {
+  for (int i = 0; i < kParameterCount; ++i) require(!parameter_name(i).empty());
+  require(p == p);
+}
+void touch(const VersionReading& v, Model) {
+  for (char ch : v.label()) require(ch >= 0x20 && ch <= 0x7E);
+}
+void touch(const FaultStatsReading& f, Model) {
+  for (int i = -1; i <= 32; ++i) (void)f.entry(i);
+}
+
+void fuzz_one(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return;
+  const Command c = kAllCommands[data[0] % kCommandCount];
+  const Model m = kModels[(data[0] / kCommandCount) % kModelCount];
+  const ByteView reply(data + 1, size - 1);
+
+  const Result<Reading> r = decode_reply(c, m, reply);
+  if (r.ok()) {
+    require(reply.size >= reply_size(c, m));
+    require(reading_command(*r) == c);
+    std::visit([m](const auto& reading) { touch(reading, m); }, *r);
+  } else if (reply.size < reply_size(c, m)) {
+    require(r.failure() == Failure::short_frame);
+  } else {
+    require(r.failure() == Failure::checksum || r.failure() == Failure::implausible);
+  }
+
+  // The session hands 32 (or 33) bytes to the decoders; run every decoder on them, whatever
+  // the command, since a misrouted frame must not crash either.
+  (void)command_from_request(reply, m);
+  if (reply.size == kFrameSize || reply.size == kFrameSize + 1) {
+    const ByteView frame = reply.first(kFrameSize);
+    for (Command any : kAllCommands) (void)is_plausible(any, frame, m);
+    touch(decode_status(frame, m), m);
+    touch(decode_status_extra(frame, m), m);
+    touch(decode_diagnostics(frame, m), m);
+    touch(decode_counters(frame, m), m);
+    touch(decode_parameters(frame, m), m);
+    touch(decode_version(frame, m), m);
+    touch(decode_fault_stats(frame, m), m);
+  }
+}
+
+}  // namespace
+}  // namespace intergas
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  intergas::fuzz_one(data, size);
+  return 0;
+}

@@ -1,0 +1,231 @@
+// <Boiler> blocks -> BoilerConfig, with oconfig trees built here (no daemon needed).
+#include "boiler_config.h"
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <cstring>
+#include <functional>
+#include <deque>
+#include <memory>
+
+namespace intergas {
+namespace {
+
+using std::chrono::milliseconds;
+
+// Owns a tree of oconfig items built from C++ values.
+class Tree {
+ public:
+  struct Value {
+    enum { string, number, boolean } kind;
+    std::string s;
+    double n = 0;
+    bool b = false;
+  };
+  static Value str(std::string s) { return {Value::string, std::move(s)}; }
+  static Value num(double n) { return {Value::number, {}, n}; }
+  static Value boolean(bool b) { return {Value::boolean, {}, 0, b}; }
+
+  oconfig_item_t* item(const std::string& key, std::vector<Value> values,
+                       std::vector<oconfig_item_t*> children = {}) {
+    auto* it = &items_.emplace_back();
+    it->key = keep(key);
+    auto& vals = value_arrays_.emplace_back(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      switch (values[i].kind) {
+        case Value::string:
+          vals[i].type = OCONFIG_TYPE_STRING;
+          vals[i].value.string = keep(values[i].s);
+          break;
+        case Value::number:
+          vals[i].type = OCONFIG_TYPE_NUMBER;
+          vals[i].value.number = values[i].n;
+          break;
+        case Value::boolean:
+          vals[i].type = OCONFIG_TYPE_BOOLEAN;
+          vals[i].value.boolean = values[i].b;
+          break;
+      }
+    }
+    it->values = vals.data();
+    it->values_num = static_cast<int>(vals.size());
+    auto& kids = child_arrays_.emplace_back();
+    for (auto* c : children) kids.push_back(*c);
+    it->children = kids.data();
+    it->children_num = static_cast<int>(kids.size());
+    return it;
+  }
+
+ private:
+  char* keep(const std::string& s) {
+    auto& buf = strings_.emplace_back(s.begin(), s.end());
+    buf.push_back('\0');
+    return buf.data();
+  }
+  std::deque<oconfig_item_t> items_;
+  std::deque<std::vector<oconfig_value_t>> value_arrays_;
+  std::deque<std::vector<oconfig_item_t>> child_arrays_;
+  std::deque<std::vector<char>> strings_;
+};
+
+class BoilerConfigTest : public ::testing::Test {
+ protected:
+  // <Plugin intergas><Boiler "name"> options </Boiler></Plugin>
+  std::optional<std::string> parse(const std::string& name, std::vector<oconfig_item_t*> options) {
+    auto* boiler = t.item("Boiler", {Tree::str(name)}, std::move(options));
+    auto* plugin = t.item("Plugin", {Tree::str("intergas")}, {boiler});
+    return parse_plugin_block(*plugin, boilers);
+  }
+  oconfig_item_t* device(const std::string& d = "/dev/ttyUSB0") {
+    return t.item("Device", {Tree::str(d)});
+  }
+
+  Tree t;
+  std::vector<BoilerConfig> boilers;
+};
+
+TEST_F(BoilerConfigTest, ReadsEveryOption) {
+  auto err = parse("kitchen",
+                   {device("tcp://127.0.0.1:2000"), t.item("Model", {Tree::str("Xtreme")}),
+                    t.item("Interval", {Tree::num(20)}), t.item("ReplyTimeout", {Tree::num(0.5)}),
+                    t.item("SettleTime", {Tree::num(0.2)}), t.item("ConnectTimeout", {Tree::num(2)}),
+                    t.item("ReconnectMaxDelay", {Tree::num(15)}),
+                    t.item("Schedule", {Tree::str("counters"), Tree::num(3)}),
+                    t.item("Schedule", {Tree::str("version"), Tree::str("off")}),
+                    t.item("Exclude", {Tree::str("parameter"), Tree::str("flag/gp_switch")})});
+  ASSERT_FALSE(err) << *err;
+  ASSERT_EQ(boilers.size(), 1u);
+  const BoilerConfig& b = boilers[0];
+  EXPECT_EQ(b.name, "kitchen");
+  EXPECT_EQ(b.device, "tcp://127.0.0.1:2000");
+  EXPECT_EQ(b.model, Model::xtreme);
+  EXPECT_EQ(b.interval, milliseconds(20000));
+  EXPECT_EQ(b.reply_timeout, milliseconds(500));
+  EXPECT_EQ(b.settle, milliseconds(200));
+  EXPECT_EQ(b.connect_timeout, milliseconds(2000));
+  EXPECT_EQ(b.reconnect_max, milliseconds(15000));
+  const Schedule s = b.schedule(milliseconds(20000));
+  EXPECT_EQ(s.every(Command::counters), 3);
+  EXPECT_EQ(s.every(Command::version), 0);
+  EXPECT_EQ(s.every(Command::diagnostics), 3) << "default: once a minute at 20 s";
+  Metric m;
+  m.type = "parameter";
+  m.type_instance = "dhw_set";
+  EXPECT_TRUE(b.is_excluded(m));
+  m.type = "flag";
+  m.type_instance = "gp_switch";
+  EXPECT_TRUE(b.is_excluded(m));
+  m.type_instance = "pump";
+  EXPECT_FALSE(b.is_excluded(m));
+}
+
+TEST_F(BoilerConfigTest, DefaultsNeedOnlyADevice) {
+  ASSERT_FALSE(parse("attic", {device()}));
+  const BoilerConfig& b = boilers[0];
+  EXPECT_EQ(b.model, Model::hre);
+  EXPECT_EQ(b.interval, milliseconds(0)) << "0: collectd's interval";
+  EXPECT_EQ(b.reply_timeout, milliseconds(1000));
+  const Schedule s = b.schedule(milliseconds(10000));
+  EXPECT_EQ(s.every(Command::status_extra), 1);
+  EXPECT_EQ(s.every(Command::counters), 6);
+  EXPECT_EQ(s.every(Command::version), 360);
+}
+
+struct BadLine {
+  const char* what;
+  std::function<oconfig_item_t*(Tree&)> option;
+  const char* message;
+};
+
+class BadConfig : public BoilerConfigTest, public ::testing::WithParamInterface<BadLine> {};
+
+TEST_P(BadConfig, IsRefusedWithAMessageNamingBoilerAndOption) {
+  auto err = parse("kitchen", {device(), GetParam().option(t)});
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->rfind(GetParam().message, 0), 0u) << *err;
+  EXPECT_TRUE(boilers.empty()) << "nothing of a failing block is kept";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Lines, BadConfig,
+    ::testing::Values(
+        BadLine{"unknown option", [](Tree& tree) { return tree.item("Devise", {Tree::str("x")}); },
+                "Boiler \"kitchen\": Devise: unknown option"},
+        BadLine{"bad model", [](Tree& tree) { return tree.item("Model", {Tree::str("combi")}); },
+                "Boiler \"kitchen\": Model: expects"},
+        BadLine{"interval too small", [](Tree& tree) { return tree.item("Interval", {Tree::num(0.5)}); },
+                "Boiler \"kitchen\": Interval: expects one number of seconds from 1 to 86400"},
+        BadLine{"timeout as string",
+                [](Tree& tree) { return tree.item("ReplyTimeout", {Tree::str("1s")}); },
+                "Boiler \"kitchen\": ReplyTimeout: expects"},
+        BadLine{"timeout too long", [](Tree& tree) { return tree.item("ReplyTimeout", {Tree::num(11)}); },
+                "Boiler \"kitchen\": ReplyTimeout: expects"},
+        BadLine{"schedule unknown command",
+                [](Tree& tree) { return tree.item("Schedule", {Tree::str("gas"), Tree::num(2)}); },
+                "Boiler \"kitchen\": Schedule: unknown command \"gas\""},
+        BadLine{"schedule status",
+                [](Tree& tree) { return tree.item("Schedule", {Tree::str("status"), Tree::num(2)}); },
+                "Boiler \"kitchen\": Schedule: status is read on every read"},
+        BadLine{"schedule zero",
+                [](Tree& tree) { return tree.item("Schedule", {Tree::str("counters"), Tree::num(0)}); },
+                "Boiler \"kitchen\": Schedule: expects"},
+        BadLine{"schedule fraction",
+                [](Tree& tree) { return tree.item("Schedule", {Tree::str("counters"), Tree::num(1.5)}); },
+                "Boiler \"kitchen\": Schedule: expects"},
+        BadLine{"exclude unknown type",
+                [](Tree& tree) { return tree.item("Exclude", {Tree::str("temperature")}); },
+                "Boiler \"kitchen\": Exclude: unknown type \"temperature\""},
+        BadLine{"exclude up", [](Tree& tree) { return tree.item("Exclude", {Tree::str("up")}); },
+                "Boiler \"kitchen\": Exclude: \"up\" cannot be excluded"},
+        BadLine{"two devices",
+                [](Tree& tree) { return tree.item("Device", {Tree::str("/a"), Tree::str("/b")}); },
+                "Boiler \"kitchen\": Device: expects one string"},
+        BadLine{"malformed tcp device",
+                [](Tree& tree) { return tree.item("Device", {Tree::str("tcp://host")}); },
+                "Boiler \"kitchen\": Device: "}),
+    [](const ::testing::TestParamInfo<BadLine>& p) {
+      std::string n = p.param.what;
+      for (auto& c : n) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+      return n;
+    });
+
+TEST_F(BoilerConfigTest, MissingDeviceIsRefused) {
+  auto err = parse("kitchen", {t.item("Model", {Tree::str("hre")})});
+  ASSERT_TRUE(err);
+  EXPECT_EQ(*err, "Boiler \"kitchen\": Device: missing (required)");
+}
+
+TEST_F(BoilerConfigTest, DuplicateNamesAreRefusedAcrossPluginBlocks) {
+  ASSERT_FALSE(parse("kitchen", {device()}));
+  auto err = parse("kitchen", {device("/dev/ttyUSB1")});
+  ASSERT_TRUE(err);
+  EXPECT_EQ(*err, "Boiler \"kitchen\": defined twice");
+  EXPECT_EQ(boilers.size(), 1u);
+}
+
+TEST_F(BoilerConfigTest, ABoilerNeedsAName) {
+  auto* boiler = t.item("Boiler", {}, {device()});
+  auto* plugin = t.item("Plugin", {Tree::str("intergas")}, {boiler});
+  auto err = parse_plugin_block(*plugin, boilers);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->rfind("Boiler: expects one non-empty name", 0), 0u) << *err;
+}
+
+TEST_F(BoilerConfigTest, OptionsOutsideABoilerAreRefused) {
+  auto* plugin = t.item("Plugin", {Tree::str("intergas")}, {device()});
+  auto err = parse_plugin_block(*plugin, boilers);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->rfind("Device: unknown option", 0), 0u) << *err;
+}
+
+TEST_F(BoilerConfigTest, ReplyTimeoutMustFitTheInterval) {
+  ASSERT_FALSE(parse("kitchen", {device(), t.item("ReplyTimeout", {Tree::num(2)})}));
+  EXPECT_FALSE(check_against_interval(boilers[0], milliseconds(10000)));
+  auto err = check_against_interval(boilers[0], milliseconds(2000));
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->rfind("Boiler \"kitchen\": ReplyTimeout: ", 0), 0u) << *err;
+}
+
+}  // namespace
+}  // namespace intergas

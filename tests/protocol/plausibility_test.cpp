@@ -1,0 +1,236 @@
+#include "protocol/plausibility.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "tests/frames/golden_frames.h"
+
+namespace intergas {
+namespace {
+
+struct GoldenRow {
+  const char* name;
+  const char* hex;
+  Command command;
+  Model model;
+};
+
+constexpr GoldenRow kGolden[] = {
+    {"MwStatus", golden::kMwStatus, Command::status, Model::hre},
+    {"MwVersion", golden::kMwVersion, Command::version, Model::hre},
+    {"KhCw6Status", golden::kKhCw6Status, Command::status, Model::cw6},
+    {"LcXtremeStatus", golden::kLcXtremeStatus, Command::status, Model::xtreme},
+    {"LcXtremeStatusExtra", golden::kLcXtremeStatusExtra, Command::status_extra, Model::xtreme},
+    {"RbCounters", golden::kRbCounters, Command::counters, Model::hre},
+    {"RbStatus", golden::kRbStatus, Command::status, Model::hre},
+    {"RbStatusExtra", golden::kRbStatusExtra, Command::status_extra, Model::hre},
+    {"RbDiagnostics", golden::kRbDiagnostics, Command::diagnostics, Model::hre},
+    {"RbParameters", golden::kRbParameters, Command::parameters, Model::hre},
+    {"SyntheticFaultStats", golden::kSyntheticFaultStats, Command::fault_stats, Model::hre},
+};
+
+Bytes data_of(const GoldenRow& row) {
+  Bytes b = golden::frame(row.hex);
+  b.resize(32);  // drop the Xtreme XOR byte: the rules see the 32 data bytes
+  return b;
+}
+
+class GoldenPlausible : public ::testing::TestWithParam<GoldenRow> {};
+
+TEST_P(GoldenPlausible, Passes) {
+  EXPECT_TRUE(is_plausible(GetParam().command, data_of(GetParam()), GetParam().model));
+}
+
+INSTANTIATE_TEST_SUITE_P(Section14, GoldenPlausible, ::testing::ValuesIn(kGolden),
+                         [](const auto& p) { return std::string(p.param.name); });
+
+Bytes rotated(const Bytes& b, std::size_t by) {
+  Bytes r = b;
+  std::rotate(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(by), r.end());
+  return r;
+}
+
+// A lost or extra byte on a boiler without checksum shows up as a rotated frame (the tail of
+// one reply and the head of the next). Every rotation of MW's and RB's S? must be rejected.
+class RotatedStatus : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(RotatedStatus, IsRejectedForEveryShift) {
+  const Bytes b = golden::frame(GetParam());
+  ASSERT_EQ(b.size(), 32u);
+  for (std::size_t by = 1; by < 32; ++by) {
+    EXPECT_FALSE(is_plausible(Command::status, rotated(b, by), Model::hre)) << "shift " << by;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(MwAndRb, RotatedStatus,
+                         ::testing::Values(golden::kMwStatus, golden::kRbStatus),
+                         [](const auto& p) {
+                           return std::string(p.param == golden::kMwStatus ? "Mw" : "Rb");
+                         });
+
+// The fraction over every golden frame with rules (status, status_extra, counters, version),
+// printed for the record; protocol.md 13 asks for "mostly rejected". Status frames, the ones
+// exported every cycle, must lose at most one shift each.
+TEST(RotatedGolden, AreMostlyRejected) {
+  int rejected = 0;
+  int total = 0;
+  for (const GoldenRow& row : kGolden) {
+    if (row.command == Command::diagnostics || row.command == Command::parameters ||
+        row.command == Command::fault_stats) {
+      continue;  // no invariant known: everything passes by design
+    }
+    const Bytes b = data_of(row);
+    int row_rejected = 0;
+    for (std::size_t by = 1; by < 32; ++by) {
+      if (!is_plausible(row.command, rotated(b, by), row.model)) ++row_rejected;
+    }
+    std::printf("rotations rejected: %-20s %2d/31\n", row.name, row_rejected);
+    if (row.command == Command::status) {
+      EXPECT_GE(row_rejected, 30) << row.name;
+    }
+    rejected += row_rejected;
+    total += 31;
+  }
+  std::printf("rotations rejected: total %d/%d\n", rejected, total);
+  EXPECT_GE(rejected * 4, total * 3);  // at least 75 % over all commands with rules
+}
+
+// One byte of a status frame XORed with 0xA5: a low byte or a flag byte changes to another
+// valid value, so only part of these can be caught. Printed for the record.
+TEST(GarbledStatus, ByteFlipsAreOftenRejected) {
+  int rejected = 0;
+  int total = 0;
+  for (const char* hex : {golden::kMwStatus, golden::kRbStatus}) {
+    const Bytes b = golden::frame(hex);
+    for (std::size_t i = 0; i < 32; ++i) {
+      Bytes g = b;
+      g[i] = static_cast<std::uint8_t>(g[i] ^ 0xA5);
+      if (!is_plausible(Command::status, g, Model::hre)) ++rejected;
+      ++total;
+    }
+  }
+  std::printf("byte ^ 0xA5 rejected: %d/%d\n", rejected, total);
+  EXPECT_GE(rejected * 10, total * 4);  // at least 40 %
+}
+
+// Line noise (CO page 8: bad levels give believable-looking garbage): uniformly random frames.
+TEST(GarbledStatus, RandomFramesAreAlmostAlwaysRejected) {
+  std::uint32_t seed = 12345;  // fixed: the test is deterministic
+  auto next = [&seed] {
+    seed = seed * 1664525u + 1013904223u;  // Numerical Recipes LCG
+    return static_cast<std::uint8_t>(seed >> 24);
+  };
+  constexpr int kFrames = 100000;
+  for (Model m : {Model::hre, Model::xtreme}) {
+    int accepted = 0;
+    for (int n = 0; n < kFrames; ++n) {
+      Bytes b(32);
+      for (std::uint8_t& c : b) c = next();
+      if (is_plausible(Command::status, b, m)) ++accepted;
+    }
+    std::printf("random status frames accepted (%s): %d/%d\n", model_name(m).data(), accepted,
+                kFrames);
+    EXPECT_LE(accepted * 1000, kFrames);  // at most 0.1 %
+  }
+}
+
+Bytes status_with(std::size_t at, std::initializer_list<std::uint8_t> bytes) {
+  Bytes b = golden::frame(golden::kRbStatus);
+  std::copy(bytes.begin(), bytes.end(), b.begin() + static_cast<std::ptrdiff_t>(at));
+  return b;
+}
+
+struct RuleRow {
+  const char* name;
+  Command command;
+  Model model;
+  Bytes data;
+  bool plausible;
+};
+
+class Rules : public ::testing::TestWithParam<RuleRow> {};
+
+TEST_P(Rules, Apply) {
+  EXPECT_EQ(is_plausible(GetParam().command, GetParam().data, GetParam().model),
+            GetParam().plausible);
+}
+
+Bytes with(const char* hex, std::size_t at, std::initializer_list<std::uint8_t> bytes) {
+  Bytes b = golden::frame(hex);
+  b.resize(32);
+  std::copy(bytes.begin(), bytes.end(), b.begin() + static_cast<std::ptrdiff_t>(at));
+  return b;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Status, Rules,
+    ::testing::Values(
+        RuleRow{"BurnerStateTwoBits", Command::status, Model::hre, status_with(27, {0x21}), false},
+        RuleRow{"BurnerStateLockout", Command::status, Model::hre, status_with(27, {0x80}), true},
+        RuleRow{"BurnerStateStartup", Command::status, Model::hre, status_with(27, {0x00}), true},
+        RuleRow{"TooHot", Command::status, Model::hre, status_with(2, {0xC9, 0x32}), false},
+        RuleRow{"Max130", Command::status, Model::hre, status_with(2, {0xC8, 0x32}), true},
+        RuleRow{"TooCold", Command::status, Model::hre, status_with(10, {0x83, 0xEA}), false},
+        RuleRow{"Min55", Command::status, Model::hre, status_with(10, {0x84, 0xEA}), true},
+        RuleRow{"NotAvailable", Command::status, Model::hre, status_with(6, {0xFF, 0x7F}), true},
+        RuleRow{"SetpointNegative", Command::status, Model::hre, status_with(14, {0xFF, 0xFF}),
+                false},
+        RuleRow{"SetpointAbove100", Command::status, Model::hre, status_with(14, {0x11, 0x27}),
+                false},
+        RuleRow{"PressureAbove6", Command::status, Model::hre, status_with(12, {0x59, 0x02}),
+                false},
+        RuleRow{"PressureNegative", Command::status, Model::hre, status_with(12, {0xFF, 0xFF}),
+                false},
+        RuleRow{"PressureIgnoredWithoutSensor", Command::status, Model::hre,
+                with(golden::kRbStatus, 12,
+                     {0xFF, 0xFF, 0x88, 0x13, 0x3C, 0x05, 0x3C, 0x05, 0x52, 0x00, 0xDD, 0x02, 0x00,
+                      0x00, 0x98, 0x20, 0x05}),
+                true},
+        RuleRow{"FanTooFast", Command::status, Model::hre, status_with(18, {0x11, 0x27}), false},
+        RuleRow{"FanPwmAbove100", Command::status, Model::hre, status_with(20, {0xE9, 0x03}),
+                false},
+        RuleRow{"IonisationNegative", Command::status, Model::hre, status_with(22, {0xFF, 0xFF}),
+                false},
+        RuleRow{"IonisationAbove100", Command::status, Model::hre, status_with(22, {0x11, 0x27}),
+                false},
+        RuleRow{"XtremeIgnoresFanSlots", Command::status, Model::xtreme,
+                with(golden::kLcXtremeStatus, 18, {0xFF, 0xFF, 0xFF, 0xFF}), true},
+        RuleRow{"XtremeOutsideTooHot", Command::status, Model::xtreme,
+                with(golden::kLcXtremeStatus, 16, {0xFF, 0x3F}), false},
+        RuleRow{"ShortView", Command::status, Model::hre, Bytes(31, 0), false}),
+    [](const auto& p) { return std::string(p.param.name); });
+
+INSTANTIATE_TEST_SUITE_P(
+    Others, Rules,
+    ::testing::Values(
+        RuleRow{"TapFlowAbove60", Command::status_extra, Model::hre,
+                with(golden::kRbStatusExtra, 0, {0x71, 0x17}), false},
+        RuleRow{"TapFlowNegative", Command::status_extra, Model::hre,
+                with(golden::kRbStatusExtra, 0, {0xFF, 0xFF}), false},
+        RuleRow{"RoomTooHot", Command::status_extra, Model::hre,
+                with(golden::kRbStatusExtra, 8, {0xFF, 0x3F}), false},
+        RuleRow{"RoomNegative", Command::status_extra, Model::hre,
+                with(golden::kRbStatusExtra, 8, {0xF3, 0xFD}), true},
+        RuleRow{"HoursExceedPowered", Command::counters, Model::hre,
+                with(golden::kRbCounters, 0, {0x00, 0x0F}), false},
+        RuleRow{"PoweredHoursHighByte", Command::counters, Model::hre,
+                with(golden::kRbCounters, 0,
+                     {0x00, 0x10, 0x16, 0x04, 0x09, 0x0F, 0xF6, 0x00, 0xD4, 0xCC, 0x04,
+                      0x00, 0x01, 0x00, 0x03, 0x00, 0x58, 0x70, 0x35, 0x03, 0xE6, 0x35,
+                      0x4F, 0x00, 0x09, 0xE3, 0xF4, 0x37, 0x0B, 0x00, 0x01, 0x00}),
+                true},
+        RuleRow{"VersionNonPrintable", Command::version, Model::hre,
+                with(golden::kMwVersion, 3, {0x00}), false},
+        RuleRow{"VersionNoSeparator", Command::version, Model::hre,
+                with(golden::kMwVersion, 23, {'_'}), false},
+        RuleRow{"VersionRomBytesFree", Command::version, Model::hre,
+                with(golden::kMwVersion, 24, {0x00, 0xFF}), true},
+        RuleRow{"ParametersAnything", Command::parameters, Model::hre, Bytes(32, 0xFF), true},
+        RuleRow{"DiagnosticsAnything", Command::diagnostics, Model::hre, Bytes(32, 0xFF), true},
+        RuleRow{"FaultStatsAnything", Command::fault_stats, Model::hre, Bytes(32, 0x00), true}),
+    [](const auto& p) { return std::string(p.param.name); });
+
+}  // namespace
+}  // namespace intergas

@@ -1,0 +1,128 @@
+#include "protocol/reading.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/frames/golden_frames.h"
+
+namespace intergas {
+namespace {
+
+TEST(ReadingCommand, FollowsTheVariantAlternative) {
+  EXPECT_EQ(reading_command(Reading(StatusReading{})), Command::status);
+  EXPECT_EQ(reading_command(Reading(StatusExtraReading{})), Command::status_extra);
+  EXPECT_EQ(reading_command(Reading(DiagnosticsReading{})), Command::diagnostics);
+  EXPECT_EQ(reading_command(Reading(CountersReading{})), Command::counters);
+  EXPECT_EQ(reading_command(Reading(ParametersReading{})), Command::parameters);
+  EXPECT_EQ(reading_command(Reading(VersionReading{})), Command::version);
+  EXPECT_EQ(reading_command(Reading(FaultStatsReading{})), Command::fault_stats);
+}
+
+struct ReplyRow {
+  const char* name;
+  Command command;
+  Model model;
+  const char* hex;
+};
+
+class DecodeGoldenReply : public ::testing::TestWithParam<ReplyRow> {};
+
+TEST_P(DecodeGoldenReply, GivesTheDecodersReading) {
+  const ReplyRow& row = GetParam();
+  const Bytes reply = golden::frame(row.hex);
+  const Result<Reading> r = decode_reply(row.command, row.model, reply);
+  ASSERT_TRUE(r.ok()) << failure_name(r.failure());
+  EXPECT_EQ(reading_command(*r), row.command);
+  const ByteView data = ByteView(reply).first(32);
+  switch (row.command) {
+    case Command::status:
+      EXPECT_EQ(std::get<StatusReading>(*r), decode_status(data, row.model));
+      break;
+    case Command::status_extra:
+      EXPECT_EQ(std::get<StatusExtraReading>(*r), decode_status_extra(data, row.model));
+      break;
+    case Command::diagnostics:
+      EXPECT_EQ(std::get<DiagnosticsReading>(*r), decode_diagnostics(data, row.model));
+      break;
+    case Command::counters:
+      EXPECT_EQ(std::get<CountersReading>(*r), decode_counters(data, row.model));
+      break;
+    case Command::parameters:
+      EXPECT_EQ(std::get<ParametersReading>(*r), decode_parameters(data, row.model));
+      break;
+    case Command::version:
+      EXPECT_EQ(std::get<VersionReading>(*r), decode_version(data, row.model));
+      break;
+    case Command::fault_stats:
+      EXPECT_EQ(std::get<FaultStatsReading>(*r), decode_fault_stats(data, row.model));
+      break;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Section14, DecodeGoldenReply,
+    ::testing::Values(
+        ReplyRow{"MwStatus", Command::status, Model::hre, golden::kMwStatus},
+        ReplyRow{"MwVersion", Command::version, Model::hre, golden::kMwVersion},
+        ReplyRow{"MwVersionOnXtreme", Command::version, Model::xtreme, golden::kMwVersion},
+        ReplyRow{"KhCw6Status", Command::status, Model::cw6, golden::kKhCw6Status},
+        ReplyRow{"LcXtremeStatus", Command::status, Model::xtreme, golden::kLcXtremeStatus},
+        ReplyRow{"LcXtremeStatusExtra", Command::status_extra, Model::xtreme,
+                 golden::kLcXtremeStatusExtra},
+        ReplyRow{"RbCounters", Command::counters, Model::hre, golden::kRbCounters},
+        ReplyRow{"RbStatus", Command::status, Model::hre, golden::kRbStatus},
+        ReplyRow{"RbStatusExtra", Command::status_extra, Model::hre, golden::kRbStatusExtra},
+        ReplyRow{"RbDiagnostics", Command::diagnostics, Model::hre, golden::kRbDiagnostics},
+        ReplyRow{"RbParameters", Command::parameters, Model::hre, golden::kRbParameters},
+        ReplyRow{"SyntheticFaultStats", Command::fault_stats, Model::cw6,
+                 golden::kSyntheticFaultStats}),
+    [](const auto& p) { return std::string(p.param.name); });
+
+struct FailureRow {
+  const char* name;
+  Command command;
+  Model model;
+  Bytes reply;
+  Failure failure;
+};
+
+Bytes corrupt_last(const char* hex) {
+  Bytes b = golden::frame(hex);
+  b.back() = static_cast<std::uint8_t>(b.back() ^ 0xFF);
+  return b;
+}
+
+Bytes rotate_one(const char* hex) {
+  Bytes b = golden::frame(hex);
+  std::rotate(b.begin(), b.begin() + 1, b.end());
+  return b;
+}
+
+class DecodeBadReply : public ::testing::TestWithParam<FailureRow> {};
+
+TEST_P(DecodeBadReply, FailsWithTheReason) {
+  const Result<Reading> r = decode_reply(GetParam().command, GetParam().model, GetParam().reply);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.failure(), GetParam().failure);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Failures, DecodeBadReply,
+    ::testing::Values(
+        FailureRow{"Empty", Command::status, Model::hre, Bytes{}, Failure::short_frame},
+        FailureRow{"ThirtyOne", Command::status, Model::hre, Bytes(31, 0), Failure::short_frame},
+        FailureRow{"XtremeWithoutXor", Command::status, Model::xtreme,
+                   golden::frame(golden::kMwStatus), Failure::short_frame},
+        FailureRow{"XtremeBadXor", Command::status, Model::xtreme,
+                   corrupt_last(golden::kLcXtremeStatus), Failure::checksum},
+        FailureRow{"XtremeS2BadXor", Command::status_extra, Model::xtreme,
+                   corrupt_last(golden::kLcXtremeStatusExtra), Failure::checksum},
+        FailureRow{"MwRotated", Command::status, Model::hre, rotate_one(golden::kMwStatus),
+                   Failure::implausible},
+        FailureRow{"RevAsStatus", Command::status, Model::hre, golden::frame(golden::kMwVersion),
+                   Failure::implausible},
+        FailureRow{"StatusAsRev", Command::version, Model::hre, golden::frame(golden::kMwStatus),
+                   Failure::implausible}),
+    [](const auto& p) { return std::string(p.param.name); });
+
+}  // namespace
+}  // namespace intergas

@@ -1,0 +1,322 @@
+#include "protocol/status.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/frames/golden_frames.h"
+
+namespace intergas {
+namespace {
+
+// Writes fields into a 32-byte S? frame at the offsets of protocol.md 5.1.
+class FrameBuilder {
+ public:
+  FrameBuilder& i16(std::size_t at, int v) {
+    const auto u = static_cast<std::uint16_t>(v);
+    b_[at] = static_cast<std::uint8_t>(u & 0xFF);
+    b_[at + 1] = static_cast<std::uint8_t>(u >> 8);
+    return *this;
+  }
+  FrameBuilder& u8(std::size_t at, std::uint8_t v) {
+    b_[at] = v;
+    return *this;
+  }
+  const Bytes& bytes() const { return b_; }
+
+ private:
+  Bytes b_ = Bytes(32, 0);
+};
+
+StatusReading decode_golden(const char* hex, Model m) {
+  const Bytes b = golden::frame(hex);
+  EXPECT_GE(b.size(), 32u) << hex;
+  return decode_status(ByteView(b).first(32), m);
+}
+
+// protocol.md 14.1 (MW, HRE IC3).
+TEST(DecodeStatus, ReadsEveryFieldOfMwHreFrame) {
+  const StatusReading r = decode_golden(golden::kMwStatus, Model::hre);
+  EXPECT_EQ(r.heat_exchanger_celsius, 40.28);
+  EXPECT_EQ(r.supply_celsius, 40.45);
+  EXPECT_EQ(r.return_celsius, 40.52);
+  EXPECT_EQ(r.dhw_celsius, 34.06);
+  EXPECT_EQ(r.boiler_celsius, std::nullopt);   // -51.00: not connected
+  EXPECT_EQ(r.outside_celsius, std::nullopt);  // -51.00
+  EXPECT_EQ(r.flue_celsius, std::nullopt);     // Xtreme only
+  EXPECT_EQ(r.pressure_bar, 1.49);
+  EXPECT_EQ(r.setpoint_ch_celsius, 0.0);
+  EXPECT_EQ(r.fan_speed_target_rpm, 0);
+  EXPECT_EQ(r.fan_speed_actual_rpm, 0);
+  EXPECT_EQ(r.fan_pwm_ratio, 0.0);
+  EXPECT_EQ(r.ionisation_current_amperes, 0.0);
+  EXPECT_EQ(r.status_code, 126);
+  EXPECT_EQ(r.rf_status, 0);
+  EXPECT_EQ(r.heat_demand_flags, 0x80);
+  EXPECT_TRUE(r.flag(Flag::opentherm));
+  EXPECT_EQ(r.burner_state_raw, static_cast<std::uint8_t>(BurnerState::rest));
+  EXPECT_EQ(r.burner_flags, 0x20);
+  EXPECT_TRUE(r.flag(Flag::pressure_sensor));
+  EXPECT_FALSE(r.flag(Flag::gasvalve));
+  EXPECT_EQ(r.fault_code_raw, kNoFault);
+  EXPECT_FALSE(r.is_lockout());
+  EXPECT_EQ(r.current_fault(), std::nullopt);
+  EXPECT_EQ(r.last_fault(), std::nullopt);
+  EXPECT_EQ(r.byte30, 0x00);
+  EXPECT_EQ(r.byte31, 0xFF);
+}
+
+// protocol.md 14.3 (KH/K3 simulated CW6 frame).
+TEST(DecodeStatus, ReadsEveryFieldOfKhCw6Frame) {
+  const StatusReading r = decode_golden(golden::kKhCw6Status, Model::cw6);
+  EXPECT_EQ(r.heat_exchanger_celsius, 31.73);
+  EXPECT_EQ(r.supply_celsius, 31.52);
+  EXPECT_EQ(r.return_celsius, 31.42);
+  EXPECT_EQ(r.dhw_celsius, 26.79);
+  EXPECT_EQ(r.boiler_celsius, std::nullopt);   // -31.77: open on the CW6
+  EXPECT_EQ(r.outside_celsius, std::nullopt);  // -31.78
+  EXPECT_EQ(r.flue_celsius, std::nullopt);
+  EXPECT_EQ(r.pressure_bar, std::nullopt);  // raw "6.00" but no sensor flag
+  EXPECT_EQ(r.setpoint_ch_celsius, 0.0);
+  EXPECT_EQ(r.fan_speed_target_rpm, 0);
+  EXPECT_EQ(r.fan_speed_actual_rpm, 0);
+  EXPECT_EQ(r.fan_pwm_ratio, 0.0);
+  EXPECT_EQ(r.ionisation_current_amperes, 0.0);
+  EXPECT_EQ(r.status_code, 126);
+  EXPECT_EQ(r.heat_demand_flags, 0x41);
+  EXPECT_TRUE(r.flag(Flag::gp_switch));
+  EXPECT_TRUE(r.flag(Flag::ch_cascade_relay));
+  EXPECT_FALSE(r.flag(Flag::opentherm));
+  EXPECT_EQ(r.burner_state_raw, 0x40);
+  EXPECT_EQ(r.burner_flags, 0x00);
+  EXPECT_FALSE(r.flag(Flag::pressure_sensor));
+  EXPECT_EQ(r.last_fault(), std::nullopt);
+  EXPECT_EQ(r.byte31, 0xFF);
+}
+
+TEST(DecodeStatus, Cw6FrameReadAsHreKeepsItsOpenSensorsAsValues) {
+  // -31.77 is only "open" on the CW6: the threshold is per model (protocol.md 4.2).
+  const StatusReading r = decode_golden(golden::kKhCw6Status, Model::hre);
+  EXPECT_EQ(r.boiler_celsius, -31.77);
+  EXPECT_EQ(r.outside_celsius, -31.78);
+}
+
+// protocol.md 14.4 (LC issue #3, Xtreme 36).
+TEST(DecodeStatus, ReadsEveryFieldOfLcXtremeFrame) {
+  const StatusReading r = decode_golden(golden::kLcXtremeStatus, Model::xtreme);
+  EXPECT_EQ(r.heat_exchanger_celsius, 45.39);
+  EXPECT_EQ(r.supply_celsius, 37.30);
+  EXPECT_EQ(r.return_celsius, std::nullopt);  // no return sensor on the Xtreme
+  EXPECT_EQ(r.dhw_celsius, 37.23);
+  EXPECT_EQ(r.boiler_celsius, std::nullopt);  // cold water, -51.00
+  EXPECT_EQ(r.flue_celsius, 31.37);           // bytes 10-11
+  EXPECT_EQ(r.outside_celsius, 21.00);        // bytes 16-17
+  EXPECT_EQ(r.pressure_bar, 1.21);
+  EXPECT_EQ(r.setpoint_ch_celsius, 0.0);
+  EXPECT_EQ(r.fan_speed_target_rpm, std::nullopt);  // fan lives in D2 on the Xtreme
+  EXPECT_EQ(r.fan_speed_actual_rpm, std::nullopt);
+  EXPECT_EQ(r.fan_pwm_ratio, std::nullopt);
+  EXPECT_EQ(r.ionisation_current_amperes, 0.0);
+  EXPECT_EQ(r.status_code, 126);
+  EXPECT_EQ(r.heat_demand_flags, 0x90);
+  EXPECT_TRUE(r.flag(Flag::dwk));
+  EXPECT_TRUE(r.flag(Flag::opentherm));
+  EXPECT_FALSE(r.flag(Flag::pump));
+  EXPECT_EQ(r.burner_state_raw, 0x40);
+  EXPECT_EQ(r.burner_flags, 0x20);
+  EXPECT_EQ(r.fault_code_raw, 0x04);
+  EXPECT_FALSE(r.is_lockout());
+  EXPECT_EQ(r.current_fault(), std::nullopt);  // F04 is latched, not active
+  EXPECT_EQ(r.last_fault(), 4);
+  EXPECT_EQ(r.byte30, 0x00);
+  EXPECT_EQ(r.byte31, 0xFF);
+}
+
+TEST(DecodeStatus, XtremeLayoutIgnoresBytes18To21) {
+  Bytes a = golden::frame(golden::kLcXtremeStatus);
+  Bytes b = a;
+  for (std::size_t i = 18; i < 22; ++i) b[i] = 0x5A;
+  EXPECT_EQ(decode_status(ByteView(a).first(32), Model::xtreme),
+            decode_status(ByteView(b).first(32), Model::xtreme));
+  EXPECT_NE(decode_status(ByteView(a).first(32), Model::hre),
+            decode_status(ByteView(b).first(32), Model::hre));
+}
+
+// protocol.md 14.5: RB's burning sample, built from the documented layout.
+FrameBuilder rb_status_frame() {
+  FrameBuilder f;
+  f.i16(0, 6997).i16(2, 4759).i16(4, 3657).i16(6, 2667).i16(8, -5100).i16(10, -5100);
+  f.i16(12, 170).i16(14, 5000).i16(16, 1340).i16(18, 1340).i16(20, 82).i16(22, 733);
+  f.u8(24, 0).u8(25, 0).u8(26, 0x98).u8(27, 0x20).u8(28, 0x25).u8(29, 0xFF).u8(30, 0).u8(31, 0xFF);
+  return f;
+}
+
+TEST(DecodeStatus, RbBuiltFrameMatchesTheGoldenHex) {
+  EXPECT_EQ(to_hex(rb_status_frame().bytes()), to_hex(golden::frame(golden::kRbStatus)));
+}
+
+TEST(DecodeStatus, ReadsEveryFieldOfRbBurningSample) {
+  const StatusReading r = decode_status(rb_status_frame().bytes(), Model::hre);
+  EXPECT_EQ(r.heat_exchanger_celsius, 69.97);
+  EXPECT_EQ(r.supply_celsius, 47.59);
+  EXPECT_EQ(r.return_celsius, 36.57);
+  EXPECT_EQ(r.dhw_celsius, 26.67);
+  EXPECT_EQ(r.boiler_celsius, std::nullopt);
+  EXPECT_EQ(r.outside_celsius, std::nullopt);
+  EXPECT_EQ(r.pressure_bar, 1.70);
+  EXPECT_EQ(r.setpoint_ch_celsius, 50.0);
+  EXPECT_EQ(r.fan_speed_target_rpm, 1340);
+  EXPECT_EQ(r.fan_speed_actual_rpm, 1340);
+  EXPECT_EQ(r.fan_pwm_ratio, 0.082);
+  EXPECT_DOUBLE_EQ(r.ionisation_current_amperes, 7.33e-6);
+  EXPECT_EQ(r.status_code, 0);  // 0 is a valid code ("opentherm"), not "none"
+  EXPECT_EQ(r.burner_state_raw, static_cast<std::uint8_t>(BurnerState::running));
+  EXPECT_EQ(r.last_fault(), std::nullopt);
+}
+
+// protocol.md 5.3: byte 26 = 0x98 is pump, dwk, opentherm; byte 28 = 0x25 is gasvalve,
+// io_signal, pressure_sensor. RB's MSB-first reading names the mirror bits instead.
+struct FlagRow {
+  Flag flag;
+  bool set_in_rb_sample;
+};
+
+class RbSampleFlags : public ::testing::TestWithParam<FlagRow> {};
+
+TEST_P(RbSampleFlags, ReadsFlagsLsbFirst) {
+  const StatusReading r = decode_status(rb_status_frame().bytes(), Model::hre);
+  EXPECT_EQ(r.flag(GetParam().flag), GetParam().set_in_rb_sample) << flag_name(GetParam().flag);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rb, RbSampleFlags,
+    ::testing::Values(FlagRow{Flag::gp_switch, false}, FlagRow{Flag::tap_switch, false},
+                      FlagRow{Flag::roomtherm, false}, FlagRow{Flag::pump, true},
+                      FlagRow{Flag::dwk, true}, FlagRow{Flag::alarm_status, false},
+                      FlagRow{Flag::ch_cascade_relay, false}, FlagRow{Flag::opentherm, true},
+                      FlagRow{Flag::gasvalve, true}, FlagRow{Flag::spark, false},
+                      FlagRow{Flag::io_signal, true}, FlagRow{Flag::ch_ot_disabled, false},
+                      FlagRow{Flag::low_water_pressure, false},
+                      FlagRow{Flag::pressure_sensor, true}, FlagRow{Flag::burner_block, false},
+                      FlagRow{Flag::grad_flag, false}));
+
+// One set bit at a time: flag i is bit i of byte 26 for i < 8, bit i-8 of byte 28 after.
+class SingleFlag : public ::testing::TestWithParam<int> {};
+
+TEST_P(SingleFlag, MapsToItsBitAndNoOther) {
+  const int index = GetParam();
+  FrameBuilder f;
+  f.u8(index < 8 ? 26 : 28, static_cast<std::uint8_t>(1u << (index % 8)));
+  const StatusReading r = decode_status(f.bytes(), Model::hre);
+  for (int i = 0; i < kFlagCount; ++i) {
+    EXPECT_EQ(r.flag(static_cast<Flag>(i)), i == index) << flag_name(static_cast<Flag>(i));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllFlags, SingleFlag, ::testing::Range(0, kFlagCount));
+
+TEST(FlagName, UsesTheMetricLabels) {
+  EXPECT_EQ(flag_name(Flag::gp_switch), "gp_switch");
+  EXPECT_EQ(flag_name(Flag::opentherm), "opentherm");
+  EXPECT_EQ(flag_name(Flag::gasvalve), "gasvalve");
+  EXPECT_EQ(flag_name(Flag::low_water_pressure), "low_water_pressure");
+  EXPECT_EQ(flag_name(Flag::grad_flag), "grad_flag");
+}
+
+TEST(DecodeStatus, ReadsNegativeTemperatures) {
+  FrameBuilder f;
+  f.u8(0, 0xF3).u8(1, 0xFD);  // 0xFDF3 = -525
+  f.i16(2, -4999);            // just above the open-sensor threshold
+  f.i16(4, -5000);            // at the threshold: open
+  const StatusReading r = decode_status(f.bytes(), Model::hre);
+  EXPECT_EQ(r.heat_exchanger_celsius, -5.25);
+  EXPECT_EQ(r.supply_celsius, -49.99);
+  EXPECT_EQ(r.return_celsius, std::nullopt);
+}
+
+TEST(DecodeStatus, Cw6ThresholdIsMinusThirty) {
+  FrameBuilder f;
+  f.i16(0, -2999).i16(2, -3000);
+  const StatusReading r = decode_status(f.bytes(), Model::cw6);
+  EXPECT_EQ(r.heat_exchanger_celsius, -29.99);
+  EXPECT_EQ(r.supply_celsius, std::nullopt);
+}
+
+TEST(DecodeStatus, NotAvailableSentinelIsAbsent) {
+  FrameBuilder f;
+  f.i16(0, 0x7FFF).i16(6, 0x7FFF).i16(12, 0x7FFF).u8(28, 0x20).i16(2, 0x7FFE);
+  const StatusReading r = decode_status(f.bytes(), Model::hre);
+  EXPECT_EQ(r.heat_exchanger_celsius, std::nullopt);
+  EXPECT_EQ(r.dhw_celsius, std::nullopt);
+  EXPECT_EQ(r.pressure_bar, std::nullopt);
+  EXPECT_EQ(r.supply_celsius, 327.66);
+}
+
+TEST(DecodeStatus, PressureNeedsTheSensorFlag) {
+  FrameBuilder f;
+  f.i16(12, 149);
+  EXPECT_EQ(decode_status(f.bytes(), Model::hre).pressure_bar, std::nullopt);
+  f.u8(28, 0x20);
+  EXPECT_EQ(decode_status(f.bytes(), Model::hre).pressure_bar, 1.49);
+  f.u8(28, 0xDF);  // every other burner flag, not the sensor
+  EXPECT_EQ(decode_status(f.bytes(), Model::hre).pressure_bar, std::nullopt);
+}
+
+TEST(DecodeStatus, ReadsFullRangeFanFields) {
+  FrameBuilder f;
+  f.u8(16, 0xFF).u8(17, 0xFF).i16(18, 4899).i16(20, 337);
+  const StatusReading r = decode_status(f.bytes(), Model::hre);
+  EXPECT_EQ(r.fan_speed_target_rpm, 65535);  // unsigned, not -1
+  EXPECT_EQ(r.fan_speed_actual_rpm, 4899);
+  EXPECT_EQ(r.fan_pwm_ratio, 0.337);
+}
+
+TEST(DecodeStatus, LockoutReportsTheFaultOfByte29) {
+  FrameBuilder f;
+  f.u8(27, 128).u8(29, 4);
+  StatusReading r = decode_status(f.bytes(), Model::hre);
+  EXPECT_TRUE(r.is_lockout());
+  EXPECT_EQ(r.current_fault(), 4);
+  EXPECT_EQ(r.last_fault(), 4);
+
+  f.u8(29, 0);  // F00 is a fault, not "no fault" (protocol.md 5.5, IC PR #32)
+  r = decode_status(f.bytes(), Model::hre);
+  EXPECT_EQ(r.current_fault(), 0);
+  EXPECT_EQ(r.last_fault(), 0);
+
+  f.u8(27, 64);  // lockout over: the fault stays latched as the last one
+  r = decode_status(f.bytes(), Model::hre);
+  EXPECT_FALSE(r.is_lockout());
+  EXPECT_EQ(r.current_fault(), std::nullopt);
+  EXPECT_EQ(r.last_fault(), 0);
+
+  f.u8(27, 128).u8(29, 0xFF);  // lockout without a fault number
+  r = decode_status(f.bytes(), Model::hre);
+  EXPECT_TRUE(r.is_lockout());
+  EXPECT_EQ(r.current_fault(), std::nullopt);
+  EXPECT_EQ(r.last_fault(), std::nullopt);
+}
+
+TEST(DecodeStatus, OnlyBurnerState128IsLockout) {
+  FrameBuilder f;
+  f.u8(27, 0x81).u8(29, 3);
+  EXPECT_FALSE(decode_status(f.bytes(), Model::hre).is_lockout());
+}
+
+TEST(DecodeStatus, EqualityNoticesEveryByte) {
+  const Bytes base = golden::frame(golden::kRbStatus);
+  const StatusReading a = decode_status(base, Model::hre);
+  for (std::size_t i = 0; i < 32; ++i) {
+    if (i >= 8 && i < 12) continue;  // t5/t6 are open (-51.00): a change there stays "absent"
+    Bytes changed = base;
+    changed[i] = static_cast<std::uint8_t>(changed[i] ^ 0x01);
+    EXPECT_NE(decode_status(changed, Model::hre), a) << "byte " << i;
+  }
+  EXPECT_EQ(decode_status(base, Model::hre), a);
+}
+
+TEST(DecodeStatus, ShortViewGivesAnEmptyReadingWithoutReading) {
+  const Bytes b(31, 0x11);
+  EXPECT_EQ(decode_status(b, Model::hre), StatusReading{});
+}
+
+}  // namespace
+}  // namespace intergas

@@ -1,0 +1,150 @@
+#include "sim/faults.h"
+
+#include <cstdlib>
+#include <string>
+
+namespace intergas::sim {
+
+std::string_view fault_kind_name(FaultKind k) {
+  switch (k) {
+    case FaultKind::silence:
+      return "silence";
+    case FaultKind::short_frame:
+      return "short";
+    case FaultKind::garbage:
+      return "garbage";
+    case FaultKind::stray:
+      return "stray";
+    case FaultKind::late:
+      return "late";
+    case FaultKind::hangup:
+      return "hangup";
+  }
+  return "silence";
+}
+
+std::optional<FaultKind> parse_fault_kind(std::string_view name) {
+  if (name == "short_frame") return FaultKind::short_frame;
+  for (int i = 0; i < kFaultKindCount; ++i) {
+    const auto k = static_cast<FaultKind>(i);
+    if (fault_kind_name(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
+bool parse_fault_rates(std::string_view spec, FaultRates& out, std::string& error) {
+  FaultRates rates;
+  while (!spec.empty()) {
+    const auto comma = spec.find(',');
+    const std::string_view item = spec.substr(0, comma);
+    spec = comma == std::string_view::npos ? std::string_view() : spec.substr(comma + 1);
+    const auto eq = item.find('=');
+    const auto kind = parse_fault_kind(item.substr(0, eq));
+    if (eq == std::string_view::npos || !kind) {
+      error = "want KIND=P with KIND one of silence, short, garbage, stray, late, hangup: '" +
+              std::string(item) + "'";
+      return false;
+    }
+    const std::string number(item.substr(eq + 1));
+    char* end = nullptr;
+    const double p = std::strtod(number.c_str(), &end);
+    if (number.empty() || end != number.c_str() + number.size() || !(p >= 0 && p <= 1)) {
+      error = "probability must be in [0, 1]: '" + std::string(item) + "'";
+      return false;
+    }
+    rates.p[static_cast<std::size_t>(*kind)] = p;
+  }
+  double sum = 0;
+  for (double p : rates.p) sum += p;
+  if (sum > 1.0 + 1e-9) {
+    error = "fault probabilities add up to more than 1";
+    return false;
+  }
+  out = rates;
+  return true;
+}
+
+std::uint64_t Rng::next() {
+  std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+double Rng::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+int Rng::between(int lo, int hi) {
+  const auto span = static_cast<std::uint64_t>(hi - lo + 1);
+  return lo + static_cast<int>(next() % span);
+}
+
+FaultInjector::FaultInjector(std::uint64_t seed, int index, const FaultRates& rates)
+    : rng_(seed * 0x100000001B3ULL + static_cast<std::uint64_t>(index) + 1), rates_(rates) {}
+
+ReplyPlan FaultInjector::plan(const Bytes& reply, std::chrono::milliseconds latency,
+                              std::chrono::milliseconds late) {
+  ReplyPlan plan;
+  plan.bytes = reply;
+  plan.delay = latency;
+  // One draw per reply whatever happens, so a forced fault does not shift the seeded sequence.
+  const double u = rng_.uniform();
+  if (forced_) {
+    plan.fault = forced_;
+    forced_.reset();
+  } else {
+    double edge = 0;
+    for (int i = 0; i < kFaultKindCount; ++i) {
+      edge += rates_.p[static_cast<std::size_t>(i)];
+      if (u < edge) {
+        plan.fault = static_cast<FaultKind>(i);
+        break;
+      }
+    }
+  }
+  if (!plan.fault) return plan;
+
+  auto noise = [this](int n) {
+    Bytes b;
+    for (int i = 0; i < n; ++i) b.push_back(static_cast<std::uint8_t>(rng_.next() & 0xFF));
+    return b;
+  };
+  switch (*plan.fault) {
+    case FaultKind::silence:
+    case FaultKind::hangup:
+      plan.bytes.clear();
+      break;
+    case FaultKind::short_frame: {
+      const int k = rng_.between(1, 31);
+      plan.bytes.resize(static_cast<std::size_t>(k));
+      plan.detail = std::to_string(k) + " of " + std::to_string(reply.size()) + " bytes";
+      break;
+    }
+    case FaultKind::garbage: {
+      const int n = rng_.between(1, 8);
+      const int where = rng_.between(0, 2);  // 0 before, 1 inside, 2 after
+      const std::size_t at = where == 0   ? 0
+                             : where == 2 ? reply.size()
+                                          : static_cast<std::size_t>(rng_.between(1, 31));
+      const Bytes extra = noise(n);
+      plan.bytes.insert(plan.bytes.begin() + static_cast<std::ptrdiff_t>(at), extra.begin(),
+                        extra.end());
+      plan.detail = std::to_string(n) + " noise bytes at offset " + std::to_string(at);
+      break;
+    }
+    case FaultKind::stray: {
+      const int n = rng_.between(1, 5);
+      plan.stray = noise(n);
+      plan.stray_after = std::chrono::milliseconds(rng_.between(20, 200));
+      plan.detail = std::to_string(n) + " bytes " + std::to_string(plan.stray_after.count()) +
+                    " ms after the reply";
+      break;
+    }
+    case FaultKind::late:
+      plan.delay = late;
+      plan.detail = "after " + std::to_string(late.count()) + " ms";
+      break;
+  }
+  return plan;
+}
+
+}  // namespace intergas::sim

@@ -1,0 +1,197 @@
+// intergas-sim: plays one or many Intergas boilers on ptys or loopback TCP (see --help).
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include "protocol/command.h"
+#include "sim/boiler_state.h"
+#include "sim/faults.h"
+#include "sim/replay.h"
+#include "sim/serve.h"
+
+namespace {
+
+using intergas::sim::ServeOptions;
+
+constexpr const char* kHelp = R"(Usage: intergas-sim (--pty PATH | --tcp PORT) [options]
+       intergas-sim --print-state [--profile NAME] [--model M] [--state FILE]
+
+Plays Intergas boilers for intergas-read and the collectd plugin: answers the service-port
+commands (S? S2 CRC HN/H0 V? REV EN) from a simulated state, at 9600 baud, with optional faults.
+
+Endpoints (one of):
+  --pty PATH          serve on a pseudo-terminal; PATH becomes a symlink to it (PATH.0 ..
+                      PATH.<N-1> with --count N > 1). Prints "pty <index> <device>".
+  --tcp PORT          serve on 127.0.0.1:PORT .. PORT+N-1, one client each (0: free ports).
+                      Prints "tcp <index> 127.0.0.1:<port>".
+  Once everything listens, prints "ready".
+
+Boilers:
+  --count N           number of boilers (1..1024, default 1)
+  --profile NAME      idle (default), heating, hot_water, lockout, cw6, xtreme
+  --model M           override the profile's model: hre, cw6, xtreme
+  --state FILE        "key = value" lines applied after the profile (keys as --print-state)
+  --replay FILE       answer with captured replies: "<command> <hex bytes>" lines as
+                      intergas-read --raw prints them ('#' comments); several lines for one
+                      command are served in turn; commands not captured get no reply
+  --print-state       print the state as "key = value" lines and exit
+
+Timing:
+  --latency-ms MS     delay from a request to the first reply byte (default 100)
+  --no-pace           send each reply at once instead of one byte per 1.0417 ms
+
+Faults (deterministic for a given --seed and request sequence):
+  --fault-rate SPEC   KIND=P[,KIND=P...]: each reply gets fault KIND with probability P;
+                      KIND: silence, short, garbage, stray, late, hangup
+  --seed N            seed of the fault generator (default 1)
+  --late-ms MS        delay of a "late" reply (default 1500)
+  --hangup-ms MS      how long a hung-up boiler stays unplugged (default 3000)
+
+Other:
+  -v, --verbose       log every request on stderr
+  -h, --help          this text
+
+Control channel (stdin, one command per line; each answered "ok ..." or "error ..."):
+  fault <kind> [index]      the next reply of boiler index (default: all) gets that fault
+  hangup [index]            unplug now (pty and symlink removed / TCP client and listener closed)
+  return [index]            come back now (new pty behind the same symlink / same TCP port)
+  profile <name> [index]    replace the state with a profile
+  set <key> <value> [index] set one state field (byte arrays as hex without spaces)
+  print-state [index]       "# boiler <i>" then "key = value" lines, then "ok print-state"
+  quit                      exit
+
+Faults, connects and disconnects are logged on stderr, one line each with the boiler index.
+SIGINT/SIGTERM remove the symlinks and exit 0. Bad options exit 2.
+)";
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::fprintf(stderr, "intergas-sim: %s (see --help)\n", message.c_str());
+  std::exit(2);
+}
+
+long parse_number(const std::string& option, const char* text, long lo, long hi) {
+  char* end = nullptr;
+  errno = 0;
+  const long v = std::strtol(text, &end, 10);
+  if (*text == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi) {
+    usage_error(option + ": want a number in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                "], got '" + text + "'");
+  }
+  return v;
+}
+
+int run(int argc, char** argv) {
+  ServeOptions options;
+  bool has_pty = false, has_tcp = false, print_state = false;
+  std::string profile = "idle", model, state_file, replay_file;
+
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> const char* {
+      if (i + 1 >= argc) usage_error(arg + ": missing value");
+      return argv[++i];
+    };
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(kHelp, stdout);
+      return 0;
+    } else if (arg == "--pty") {
+      options.pty_path = value();
+      has_pty = true;
+    } else if (arg == "--tcp") {
+      options.tcp_port = static_cast<int>(parse_number(arg, value(), 0, 65535));
+      has_tcp = true;
+    } else if (arg == "--count") {
+      options.count = static_cast<int>(parse_number(arg, value(), 1, 1024));
+    } else if (arg == "--profile") {
+      profile = value();
+    } else if (arg == "--model") {
+      model = value();
+    } else if (arg == "--state") {
+      state_file = value();
+    } else if (arg == "--replay") {
+      replay_file = value();
+    } else if (arg == "--print-state") {
+      print_state = true;
+    } else if (arg == "--latency-ms") {
+      options.latency = std::chrono::milliseconds(parse_number(arg, value(), 0, 600'000));
+    } else if (arg == "--no-pace") {
+      options.pace = false;
+    } else if (arg == "--fault-rate") {
+      std::string error;
+      if (!intergas::sim::parse_fault_rates(value(), options.rates, error)) {
+        usage_error("--fault-rate: " + error);
+      }
+    } else if (arg == "--seed") {
+      const char* text = value();
+      char* end = nullptr;
+      errno = 0;
+      options.seed = std::strtoull(text, &end, 10);
+      if (*text == '\0' || *end != '\0' || errno != 0) usage_error("--seed: want a number");
+    } else if (arg == "--late-ms") {
+      options.late = std::chrono::milliseconds(parse_number(arg, value(), 0, 600'000));
+    } else if (arg == "--hangup-ms") {
+      options.hangup = std::chrono::milliseconds(parse_number(arg, value(), 0, 600'000));
+    } else if (arg == "-v" || arg == "--verbose") {
+      options.verbose = true;
+    } else {
+      usage_error("unknown option '" + arg + "'");
+    }
+  }
+
+  if (!intergas::sim::make_profile(profile, options.initial)) {
+    usage_error("--profile: unknown profile '" + profile +
+                "' (idle, heating, hot_water, lockout, cw6, xtreme)");
+  }
+  if (!model.empty()) {
+    std::string error;
+    if (!intergas::sim::set_field(options.initial, "model", model, error)) {
+      usage_error("--model: " + error);
+    }
+  }
+  if (!state_file.empty()) {
+    std::string error;
+    if (!intergas::sim::load_state_file(state_file, options.initial, error)) {
+      usage_error("--state: " + error);
+    }
+  }
+  if (print_state) {
+    for (const std::string& line : intergas::sim::state_lines(options.initial)) {
+      std::printf("%s\n", line.c_str());
+    }
+    return 0;
+  }
+  if (has_pty == has_tcp) usage_error("need exactly one of --pty PATH and --tcp PORT");
+  if (has_pty && options.pty_path.empty()) usage_error("--pty: empty path");
+  if (has_tcp && options.tcp_port != 0 && options.tcp_port + options.count - 1 > 65535) {
+    usage_error("--tcp: ports past 65535");
+  }
+  options.transport = has_pty ? ServeOptions::Transport::pty : ServeOptions::Transport::tcp;
+  if (!replay_file.empty()) {
+    intergas::sim::Replay replay;
+    std::string error;
+    if (!intergas::sim::load_replay(replay_file, replay, error)) usage_error("--replay: " + error);
+    options.replay = std::move(replay);
+  }
+
+  intergas::sim::Server server(std::move(options));
+  std::string error;
+  if (!server.start(error)) {
+    std::fprintf(stderr, "intergas-sim: %s\n", error.c_str());
+    return 1;
+  }
+  return server.run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "intergas-sim: %s\n", e.what());
+    return 1;
+  }
+}
