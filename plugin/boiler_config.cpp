@@ -48,8 +48,9 @@ std::optional<std::string> read_seconds(const oconfig_item_t& item, double min_s
 }
 
 std::optional<std::string> read_schedule(const oconfig_item_t& item, BoilerConfig& b) {
-  const char* usage = "expects a command and a number of reads (1-100000) or \"off\", "
-                      "e.g. Schedule \"counters\" 6";
+  const char* usage =
+      "expects a command and a number of reads (1-100000) or \"off\", "
+      "e.g. Schedule \"counters\" 6";
   if (item.values_num != 2 || item.values[0].type != OCONFIG_TYPE_STRING) return std::string(usage);
   const std::string name = item.values[0].value.string;
   const auto command = parse_command_name(name);
@@ -57,7 +58,8 @@ std::optional<std::string> read_schedule(const oconfig_item_t& item, BoilerConfi
     return "unknown command " + quoted(name) +
            " (status_extra, diagnostics, counters, parameters, version, fault_stats)";
   }
-  if (*command == Command::status) return std::string("status is read on every read and cannot be scheduled");
+  if (*command == Command::status)
+    return std::string("status is read on every read and cannot be scheduled");
   int every = 0;
   const oconfig_value_t& v = item.values[1];
   if (v.type == OCONFIG_TYPE_STRING && ::strcasecmp(v.value.string, "off") == 0) {
@@ -77,13 +79,15 @@ std::optional<std::string> read_schedule(const oconfig_item_t& item, BoilerConfi
 std::optional<std::string> read_exclude(const oconfig_item_t& item, BoilerConfig& b) {
   if (item.values_num < 1) return std::string("expects one or more type names");
   for (int i = 0; i < item.values_num; ++i) {
-    if (item.values[i].type != OCONFIG_TYPE_STRING) return std::string("expects type names as strings");
+    if (item.values[i].type != OCONFIG_TYPE_STRING)
+      return std::string("expects type names as strings");
     const std::string entry = item.values[i].value.string;
     const std::string type = entry.substr(0, entry.find('/'));
     bool known = false;
     for (const auto& t : plugin_types()) known = known || t == type;
     if (!known) return "unknown type " + quoted(type) + " (see intergas.types.db)";
-    if (type == "up") return std::string("\"up\" cannot be excluded: it is what tells a silent boiler");
+    if (type == "up")
+      return std::string("\"up\" cannot be excluded: it is what tells a silent boiler");
     b.excluded.insert(entry);
   }
   return std::nullopt;
@@ -124,7 +128,8 @@ std::optional<std::string> parse_boiler(const oconfig_item_t& block,
       const auto v = single_string(c);
       const auto m = v ? parse_model(*v) : std::nullopt;
       if (!m) {
-        problem = "expects \"hre\" (Kombi Kompakt HR/HRE/HReco), \"cw6\" (Prestige CW6) or \"xtreme\"";
+        problem =
+            "expects \"hre\" (Kombi Kompakt HR/HRE/HReco), \"cw6\" (Prestige CW6) or \"xtreme\"";
       } else {
         b.model = *m;
       }
@@ -143,8 +148,9 @@ std::optional<std::string> parse_boiler(const oconfig_item_t& block,
     } else if (key_is(c, "Exclude")) {
       problem = read_exclude(c, b);
     } else {
-      problem = "unknown option (Device, Model, Interval, ReplyTimeout, SettleTime, "
-                "ConnectTimeout, ReconnectMaxDelay, Schedule, Exclude)";
+      problem =
+          "unknown option (Device, Model, Interval, ReplyTimeout, SettleTime, "
+          "ConnectTimeout, ReconnectMaxDelay, Schedule, Exclude)";
     }
     if (problem) return error(option, *problem);
   }
@@ -155,14 +161,36 @@ std::optional<std::string> parse_boiler(const oconfig_item_t& block,
 }  // namespace
 
 const std::vector<std::string>& plugin_types() {
-  static const std::vector<std::string> types = {
-      "temperature_celsius", "setpoint_celsius", "pressure_bar", "fan_speed_rpm", "pwm_ratio",
-      "ionisation_current_amperes", "tap_flow_liters_per_minute", "flag", "status_code",
-      "status", "burner_state", "fault_active", "fault_code", "operation_seconds",
-      "burner_starts", "events", "gas_liters", "dhw_water_liters", "parameter", "load_ratio",
-      "mains_frequency_hertz", "reference_voltage_volts", "interrupt_time", "firmware_info",
-      "up", "link_open", "requests", "request_failures", "reconnects",
-      "request_duration_seconds"};
+  static const std::vector<std::string> types = {"temperature_celsius",
+                                                 "setpoint_celsius",
+                                                 "pressure_bar",
+                                                 "fan_speed_rpm",
+                                                 "pwm_ratio",
+                                                 "ionisation_current_amperes",
+                                                 "tap_flow_liters_per_minute",
+                                                 "flag",
+                                                 "status_code",
+                                                 "status",
+                                                 "burner_state",
+                                                 "fault_active",
+                                                 "fault_code",
+                                                 "operation_seconds",
+                                                 "burner_starts",
+                                                 "events",
+                                                 "gas_liters",
+                                                 "dhw_water_liters",
+                                                 "parameter",
+                                                 "load_ratio",
+                                                 "mains_frequency_hertz",
+                                                 "reference_voltage_volts",
+                                                 "interrupt_time",
+                                                 "firmware_info",
+                                                 "up",
+                                                 "link_open",
+                                                 "requests",
+                                                 "request_failures",
+                                                 "reconnects",
+                                                 "request_duration_seconds"};
   return types;
 }
 
@@ -197,7 +225,8 @@ std::optional<std::string> check_against_interval(const BoilerConfig& b,
                                                   std::chrono::milliseconds read_interval) {
   // A status exchange must fit in a read interval, or every cycle would overrun the next.
   if (b.reply_timeout + b.settle >= read_interval) {
-    return "Boiler " + quoted(b.name) + ": ReplyTimeout: " + std::to_string(b.reply_timeout.count()) +
+    return "Boiler " + quoted(b.name) +
+           ": ReplyTimeout: " + std::to_string(b.reply_timeout.count()) +
            " ms plus SettleTime must be shorter than the read interval (" +
            std::to_string(read_interval.count()) + " ms)";
   }

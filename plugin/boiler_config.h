@@ -29,9 +29,9 @@ struct BoilerConfig {
   std::chrono::milliseconds reply_timeout{1000};
   std::chrono::milliseconds settle{150};
   std::chrono::milliseconds connect_timeout{3000};
-  std::chrono::milliseconds reconnect_max{30000};  // further capped at the read interval
+  std::chrono::milliseconds reconnect_max{30000};         // further capped at the read interval
   std::array<std::optional<int>, kCommandCount> every{};  // from Schedule lines
-  std::set<std::string> excluded;  // "type" or "type/type_instance"
+  std::set<std::string> excluded;                         // "type" or "type/type_instance"
 
   // The command schedule for a given read interval: defaults, then the Schedule lines.
   Schedule schedule(std::chrono::milliseconds read_interval) const;

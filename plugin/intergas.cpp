@@ -56,9 +56,7 @@ bool poller_running = false;
 
 std::string errno_text() { return std::system_category().message(errno); }
 
-std::chrono::milliseconds to_ms(cdtime_t t) {
-  return std::chrono::milliseconds(CDTIME_T_TO_MS(t));
-}
+std::chrono::milliseconds to_ms(cdtime_t t) { return std::chrono::milliseconds(CDTIME_T_TO_MS(t)); }
 
 cdtime_t to_cdtime(std::chrono::milliseconds ms) {
   return MS_TO_CDTIME_T(static_cast<uint64_t>(ms.count()));
@@ -203,8 +201,10 @@ int init() {
     if (poller) return 0;  // init runs again after a failed plugin? be idempotent
     for (const std::string& type : plugin_types()) {
       if (plugin_get_ds(type.c_str()) == nullptr) {
-        ERROR("intergas plugin: type \"%s\" is unknown: add intergas.types.db to TypesDB, after "
-              "the stock types.db", type.c_str());
+        ERROR(
+            "intergas plugin: type \"%s\" is unknown: add intergas.types.db to TypesDB, after "
+            "the stock types.db",
+            type.c_str());
         return -1;
       }
     }

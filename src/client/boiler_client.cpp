@@ -20,18 +20,24 @@ BoilerClient::BoilerClient(std::unique_ptr<Link> link, ClientOptions options)
 
 short BoilerClient::poll_events() const {
   switch (phase_) {
-    case LinkPhase::open: return POLLIN;
-    case LinkPhase::connecting: return POLLOUT;
-    case LinkPhase::closed: return 0;
+    case LinkPhase::open:
+      return POLLIN;
+    case LinkPhase::connecting:
+      return POLLOUT;
+    case LinkPhase::closed:
+      return 0;
   }
   return 0;
 }
 
 std::optional<TimePoint> BoilerClient::next_wakeup() const {
   switch (phase_) {
-    case LinkPhase::closed: return reopen_at_;
-    case LinkPhase::connecting: return connect_deadline_;
-    case LinkPhase::open: return session_.deadline();
+    case LinkPhase::closed:
+      return reopen_at_;
+    case LinkPhase::connecting:
+      return connect_deadline_;
+    case LinkPhase::open:
+      return session_.deadline();
   }
   return std::nullopt;
 }
@@ -69,8 +75,6 @@ void BoilerClient::on_tick(TimePoint now) {
 }
 
 void BoilerClient::begin_cycle(TimePoint now) {
-  building_.failures.clear();
-  building_.replies.clear();
   session_.begin_cycle(now);
   pump_session(now);
 }

@@ -90,7 +90,7 @@ class BoilerClient {
   Session session_;
   Backoff backoff_;
   LinkPhase phase_ = LinkPhase::closed;
-  TimePoint reopen_at_{};       // when closed: next attempt (epoch = at once)
+  TimePoint reopen_at_{};  // when closed: next attempt (epoch = at once)
   TimePoint connect_deadline_{};
   bool ever_opened_ = false;
   std::uint64_t reconnects_ = 0;

@@ -170,7 +170,8 @@ void append_health_metrics(const Health& h, const Schedule& schedule, std::vecto
   for (Command c : kAllCommands) {
     if (schedule.every(c) <= 0) continue;
     const auto i = static_cast<std::size_t>(command_index(c));
-    o.derive("requests", std::string(command_name(c)), static_cast<std::int64_t>(h.counters.requests[i]));
+    o.derive("requests", std::string(command_name(c)),
+             static_cast<std::int64_t>(h.counters.requests[i]));
   }
   for (Failure f : kAllFailures) {
     o.derive("request_failures", std::string(failure_name(f)),

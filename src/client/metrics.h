@@ -1,5 +1,6 @@
 // Readings and link health -> the collectd identifiers of METRICS.md (type, type instance, value).
-// The plugin dispatches exactly these; intergas-read --json and intergas-sim --print-json print them.
+// The plugin dispatches exactly these; intergas-read --json and intergas-sim --print-json print
+// them.
 #pragma once
 
 #include <cstdint>
@@ -20,8 +21,8 @@ struct Metric {
   std::string type;           // collectd type, e.g. "temperature_celsius"
   std::string type_instance;  // e.g. "supply"; empty when the type has none
   DsKind kind = DsKind::gauge;
-  double gauge = 0;          // when kind == gauge
-  std::int64_t derive = 0;   // when kind == derive
+  double gauge = 0;         // when kind == gauge
+  std::int64_t derive = 0;  // when kind == derive
   double value() const { return kind == DsKind::gauge ? gauge : static_cast<double>(derive); }
 };
 

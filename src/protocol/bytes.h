@@ -48,7 +48,8 @@ constexpr std::uint8_t xor_of(ByteView b) {
 
 // "BC 0F CD" style upper-case hex with single spaces (what --raw prints and captures hold).
 std::string to_hex(ByteView b);
-// Parses hex digits, ignoring spaces, dots, colons and commas; false on an odd count or a bad digit.
+// Parses hex digits, ignoring spaces, dots, colons and commas; false on an odd count or a bad
+// digit.
 bool parse_hex(const std::string& text, Bytes& out);
 
 }  // namespace intergas

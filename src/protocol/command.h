@@ -12,7 +12,7 @@ namespace intergas {
 
 // One enumerator per command group; the names are the metric labels (requests_total{type=...}).
 enum class Command {
-  status,        // S?\r   temperatures, pressure, fan, flags, status and fault codes (protocol.md 5)
+  status,  // S?\r   temperatures, pressure, fan, flags, status and fault codes (protocol.md 5)
   status_extra,  // S2\r   tap flow, pump, OpenTherm room data (protocol.md 8)
   diagnostics,   // CRC    controller load, mains frequency, reference voltage (protocol.md 10)
   counters,      // HN\r (H0\r on Xtreme)  hours, starts, gas and water meters (protocol.md 9)
@@ -29,13 +29,20 @@ constexpr int command_index(Command c) { return static_cast<int>(c); }
 
 constexpr std::string_view command_name(Command c) {
   switch (c) {
-    case Command::status: return "status";
-    case Command::status_extra: return "status_extra";
-    case Command::diagnostics: return "diagnostics";
-    case Command::counters: return "counters";
-    case Command::parameters: return "parameters";
-    case Command::version: return "version";
-    case Command::fault_stats: return "fault_stats";
+    case Command::status:
+      return "status";
+    case Command::status_extra:
+      return "status_extra";
+    case Command::diagnostics:
+      return "diagnostics";
+    case Command::counters:
+      return "counters";
+    case Command::parameters:
+      return "parameters";
+    case Command::version:
+      return "version";
+    case Command::fault_stats:
+      return "fault_stats";
   }
   return "status";
 }

@@ -1,4 +1,5 @@
-// HN (H0 on Xtreme) frame -> CountersReading: 24-bit hours and starts, 32-bit meters (protocol.md 9).
+// HN (H0 on Xtreme) frame -> CountersReading: 24-bit hours and starts, 32-bit meters (protocol.md
+// 9).
 #pragma once
 
 #include <cstdint>
@@ -9,16 +10,16 @@
 namespace intergas {
 
 struct CountersReading {
-  std::uint32_t powered_hours = 0;     // bytes 0-1 + byte 30 (high)
-  std::uint16_t power_losses = 0;      // bytes 2-3 (line power disconnections)
-  std::uint16_t ch_hours = 0;          // bytes 4-5
-  std::uint16_t dhw_hours = 0;         // bytes 6-7
-  std::uint32_t burner_starts = 0;     // bytes 8-9 + byte 31 (high)
-  std::uint16_t ignition_failures = 0; // bytes 10-11
-  std::uint16_t flame_losses = 0;      // bytes 12-13
-  std::uint16_t resets = 0;            // bytes 14-15
-  std::uint32_t gas_ch_decilitres = 0;   // bytes 16-19, 0.0001 m3 = 0.1 L units
-  std::uint32_t gas_dhw_decilitres = 0;  // bytes 20-23
+  std::uint32_t powered_hours = 0;         // bytes 0-1 + byte 30 (high)
+  std::uint16_t power_losses = 0;          // bytes 2-3 (line power disconnections)
+  std::uint16_t ch_hours = 0;              // bytes 4-5
+  std::uint16_t dhw_hours = 0;             // bytes 6-7
+  std::uint32_t burner_starts = 0;         // bytes 8-9 + byte 31 (high)
+  std::uint16_t ignition_failures = 0;     // bytes 10-11
+  std::uint16_t flame_losses = 0;          // bytes 12-13
+  std::uint16_t resets = 0;                // bytes 14-15
+  std::uint32_t gas_ch_decilitres = 0;     // bytes 16-19, 0.0001 m3 = 0.1 L units
+  std::uint32_t gas_dhw_decilitres = 0;    // bytes 20-23
   std::uint32_t dhw_water_decilitres = 0;  // bytes 24-25 + byte 28 (high)
   std::uint32_t dhw_burner_starts = 0;     // bytes 26-27 + byte 29 (high)
 

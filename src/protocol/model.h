@@ -14,9 +14,12 @@ enum class Model {
 
 constexpr std::string_view model_name(Model m) {
   switch (m) {
-    case Model::hre: return "hre";
-    case Model::cw6: return "cw6";
-    case Model::xtreme: return "xtreme";
+    case Model::hre:
+      return "hre";
+    case Model::cw6:
+      return "cw6";
+    case Model::xtreme:
+      return "xtreme";
   }
   return "hre";
 }

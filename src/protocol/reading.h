@@ -15,9 +15,8 @@
 
 namespace intergas {
 
-using Reading = std::variant<StatusReading, StatusExtraReading, DiagnosticsReading,
-                             CountersReading, ParametersReading, VersionReading,
-                             FaultStatsReading>;
+using Reading = std::variant<StatusReading, StatusExtraReading, DiagnosticsReading, CountersReading,
+                             ParametersReading, VersionReading, FaultStatsReading>;
 
 // The Command a reading answers.
 Command reading_command(const Reading& r);

@@ -18,17 +18,21 @@ enum class Failure {
   io,           // the link failed (hang-up, EOF, EIO, ENODEV, reset) during the exchange
 };
 inline constexpr int kFailureCount = 5;
-inline constexpr Failure kAllFailures[kFailureCount] = {Failure::timeout, Failure::short_frame,
-                                                        Failure::checksum, Failure::implausible,
-                                                        Failure::io};
+inline constexpr Failure kAllFailures[kFailureCount] = {
+    Failure::timeout, Failure::short_frame, Failure::checksum, Failure::implausible, Failure::io};
 
 constexpr std::string_view failure_name(Failure f) {
   switch (f) {
-    case Failure::timeout: return "timeout";
-    case Failure::short_frame: return "short_frame";
-    case Failure::checksum: return "checksum";
-    case Failure::implausible: return "implausible";
-    case Failure::io: return "io";
+    case Failure::timeout:
+      return "timeout";
+    case Failure::short_frame:
+      return "short_frame";
+    case Failure::checksum:
+      return "checksum";
+    case Failure::implausible:
+      return "implausible";
+    case Failure::io:
+      return "io";
   }
   return "unknown";
 }

@@ -16,9 +16,14 @@ class Schedule {
   // version once an hour; fault_stats off (its meaning is unsettled, protocol.md 18.5).
   static Schedule defaults(std::chrono::milliseconds read_interval);
 
-  Schedule() { every_.fill(0); every_[command_index(Command::status)] = 1; }
+  Schedule() {
+    every_.fill(0);
+    every_[command_index(Command::status)] = 1;
+  }
 
-  void set_every(Command c, int cycles) { every_[command_index(c)] = c == Command::status ? 1 : cycles; }
+  void set_every(Command c, int cycles) {
+    every_[command_index(c)] = c == Command::status ? 1 : cycles;
+  }
   int every(Command c) const { return every_[command_index(c)]; }
 
  private:

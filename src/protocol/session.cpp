@@ -91,7 +91,8 @@ void Session::on_receive(ByteView bytes, TimePoint now) {
     case Phase::settling:
       // A byte after a complete frame: the frame may be a late reply followed by the real one,
       // or be preceded by noise. Either way it cannot be proven aligned.
-      reply_.insert(reply_.end(), bytes.begin(), bytes.begin() + std::min(bytes.size, kMaxKeptBytes));
+      reply_.insert(reply_.end(), bytes.begin(),
+                    bytes.begin() + std::min(bytes.size, kMaxKeptBytes));
       fail(Failure::implausible, now);
       return;
   }

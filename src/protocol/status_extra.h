@@ -12,9 +12,10 @@ namespace intergas {
 // 0x7FFF (327.67) marks a room/outside field the thermostat does not provide: nullopt.
 struct StatusExtraReading {
   std::optional<double> tap_flow_liters_per_minute;  // bytes 0-1, int16/100
-  std::optional<double> pump_pwm_ratio;  // byte 2: (200 - b) / 200, inverted PWM; nullopt if b > 200
-  std::uint8_t pump_raw = 0;             // byte 2 as sent
-  std::uint8_t ot_master_member_id = 0;  // byte 3
+  std::optional<double>
+      pump_pwm_ratio;         // byte 2: (200 - b) / 200, inverted PWM; nullopt if b > 200
+  std::uint8_t pump_raw = 0;  // byte 2 as sent
+  std::uint8_t ot_master_member_id = 0;               // byte 3
   std::optional<double> room_override_zone1_celsius;  // bytes 4-5
   std::optional<double> room_setpoint_zone1_celsius;  // bytes 6-7
   std::optional<double> room_zone1_celsius;           // bytes 8-9

@@ -10,10 +10,10 @@
 namespace intergas {
 
 struct VersionReading {
-  std::string hardware;   // bytes 0-9, trailing spaces trimmed, e.g. "ic3mk1"
-  std::string date_code;  // bytes 10-17 without the '*' marks, e.g. "P190517"
-  std::string software;   // bytes 18-22, e.g. "V2.53"
-  std::uint8_t separator = '-';  // byte 23
+  std::string hardware;                // bytes 0-9, trailing spaces trimmed, e.g. "ic3mk1"
+  std::string date_code;               // bytes 10-17 without the '*' marks, e.g. "P190517"
+  std::string software;                // bytes 18-22, e.g. "V2.53"
+  std::uint8_t separator = '-';        // byte 23
   std::uint8_t rom_checksum1[4] = {};  // bytes 24-27
   std::uint8_t rom_checksum2[4] = {};  // bytes 28-31
 

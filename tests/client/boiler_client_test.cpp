@@ -130,19 +130,16 @@ TEST_P(ReadsTheSimulatorsState, EveryCommandDecodesToTheServedState) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Profiles, ReadsTheSimulatorsState,
-                         ::testing::Values(ProfileCase{"idle", false, false},
-                                           ProfileCase{"heating", false, false},
-                                           ProfileCase{"hot_water", true, false},
-                                           ProfileCase{"lockout", false, false},
-                                           ProfileCase{"cw6", true, false},
-                                           ProfileCase{"xtreme", false, false},
-                                           ProfileCase{"heating", false, true},
-                                           ProfileCase{"xtreme", true, true}),
-                         [](const ::testing::TestParamInfo<ProfileCase>& p) {
-                           return std::string(p.param.profile) + (p.param.tcp ? "Tcp" : "Pty") +
-                                  (p.param.paced ? "Paced" : "Fast");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Profiles, ReadsTheSimulatorsState,
+    ::testing::Values(ProfileCase{"idle", false, false}, ProfileCase{"heating", false, false},
+                      ProfileCase{"hot_water", true, false}, ProfileCase{"lockout", false, false},
+                      ProfileCase{"cw6", true, false}, ProfileCase{"xtreme", false, false},
+                      ProfileCase{"heating", false, true}, ProfileCase{"xtreme", true, true}),
+    [](const ::testing::TestParamInfo<ProfileCase>& p) {
+      return std::string(p.param.profile) + (p.param.tcp ? "Tcp" : "Pty") +
+             (p.param.paced ? "Paced" : "Fast");
+    });
 
 struct FaultCase {
   const char* kind;
@@ -184,7 +181,9 @@ INSTANTIATE_TEST_SUITE_P(Kinds, CountsInjectedFaults,
                                            FaultCase{"short", Failure::short_frame},
                                            FaultCase{"garbage", Failure::implausible},
                                            FaultCase{"late", Failure::timeout}),
-                         [](const ::testing::TestParamInfo<FaultCase>& p) { return std::string(p.param.kind); });
+                         [](const ::testing::TestParamInfo<FaultCase>& p) {
+                           return std::string(p.param.kind);
+                         });
 
 TEST(BoilerClientFaults, StrayBytesNeverReachTheReadings) {
   SimProcess sim(INTERGAS_SIM_BINARY,
@@ -253,11 +252,37 @@ TEST_P(SurvivesUnplug, DetectsTheLossAndReadsAgainAfterTheReturn) {
   EXPECT_EQ(c->reconnects(), 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Links, SurvivesUnplug, ::testing::Values(Transport{false}, Transport{true}),
-                         [](const ::testing::TestParamInfo<Transport>& p) { return p.param.tcp ? "Tcp" : "Pty"; });
+INSTANTIATE_TEST_SUITE_P(Links, SurvivesUnplug,
+                         ::testing::Values(Transport{false}, Transport{true}),
+                         [](const ::testing::TestParamInfo<Transport>& p) {
+                           return p.param.tcp ? "Tcp" : "Pty";
+                         });
+
+TEST(BoilerClientCycles, AReadDuringARunningCycleKeepsThatCyclesReplies) {
+  SimProcess sim(INTERGAS_SIM_BINARY,
+                 {"--pty", temp_path("overlap"), "--no-pace", "--latency-ms", "20"});
+  ASSERT_TRUE(sim.ok()) << sim.log();
+  auto c = client_for(sim.device(), options_for(Model::hre));
+  std::vector<Notice> notices;
+  ASSERT_FALSE(open_blocking(*c, milliseconds(3000), notices));
+  c->begin_cycle(Clock::now());
+  step(*c, Clock::now() + milliseconds(100));
+  c->begin_cycle(Clock::now());  // the next read arrives while the first cycle runs
+  std::vector<CycleReport> reports;
+  const auto until = Clock::now() + milliseconds(8000);
+  while (reports.size() < 2 && Clock::now() < until) {
+    step(*c, Clock::now() + milliseconds(50));
+    while (auto r = c->take_report()) reports.push_back(std::move(*r));
+  }
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0].replies.size(), 7u) << "every group of the first cycle is reported";
+  EXPECT_EQ(reports[1].replies.size(), 7u);
+  EXPECT_TRUE(reports[0].failures.empty());
+}
 
 TEST(BoilerClientExclusive, ASecondReaderOnOneSerialDeviceIsRefused) {
-  SimProcess sim(INTERGAS_SIM_BINARY, {"--pty", temp_path("excl"), "--no-pace", "--latency-ms", "0"});
+  SimProcess sim(INTERGAS_SIM_BINARY,
+                 {"--pty", temp_path("excl"), "--no-pace", "--latency-ms", "0"});
   ASSERT_TRUE(sim.ok()) << sim.log();
   auto first = client_for(sim.device(), options_for(Model::hre));
   auto second = client_for(sim.device(), options_for(Model::hre));
@@ -283,7 +308,8 @@ TEST(PollerTest, DrivesManyBoilersFromOneThread) {
       },
       [](std::size_t, Notice&&) {});
   for (int i = 0; i < kBoilers; ++i) {
-    poller.add(client_for(sim.device(static_cast<std::size_t>(i)), options_for(Model::hre, milliseconds(600))));
+    poller.add(client_for(sim.device(static_cast<std::size_t>(i)),
+                          options_for(Model::hre, milliseconds(600))));
   }
   std::thread loop([&] { poller.run(); });
   // The first request may find a link still opening: ask until every boiler reported up.

@@ -55,17 +55,21 @@ std::string compare(const std::vector<Sample>& samples, const std::vector<Metric
   std::map<std::pair<std::string, std::string>, bool> wanted;
   for (const Metric& m : expected) {
     const auto found = test::find_samples(samples, prometheus_name(m), labels_of(m, boiler));
-    if (found.size() != 1) return "missing " + prometheus_name(m) + "{type=" + m.type_instance + "}";
+    if (found.size() != 1)
+      return "missing " + prometheus_name(m) + "{type=" + m.type_instance + "}";
     if (!same_value(found[0].value, m.value())) {
-      return prometheus_name(m) + "{type=" + m.type_instance + "} = " +
-             std::to_string(found[0].value) + ", simulator has " + std::to_string(m.value());
+      return prometheus_name(m) + "{type=" + m.type_instance +
+             "} = " + std::to_string(found[0].value) + ", simulator has " +
+             std::to_string(m.value());
     }
     wanted[{prometheus_name(m), m.type_instance}] = true;
   }
-  static const std::vector<std::string> health = {
-      "collectd_intergas_up", "collectd_intergas_link_open", "collectd_intergas_requests_total",
-      "collectd_intergas_request_failures_total", "collectd_intergas_reconnects_total",
-      "collectd_intergas_request_duration_seconds"};
+  static const std::vector<std::string> health = {"collectd_intergas_up",
+                                                  "collectd_intergas_link_open",
+                                                  "collectd_intergas_requests_total",
+                                                  "collectd_intergas_request_failures_total",
+                                                  "collectd_intergas_reconnects_total",
+                                                  "collectd_intergas_request_duration_seconds"};
   for (const Sample& s : samples) {
     if (s.name.rfind("collectd_intergas_", 0) != 0) continue;
     auto it = s.labels.find("intergas");
@@ -73,7 +77,8 @@ std::string compare(const std::vector<Sample>& samples, const std::vector<Metric
     bool is_health = false;
     for (const auto& h : health) is_health = is_health || s.name == h;
     const auto t = s.labels.count("type") ? s.labels.at("type") : std::string();
-    if (!is_health && !wanted.count({s.name, t})) return "unexpected series " + s.name + "{type=" + t + "}";
+    if (!is_health && !wanted.count({s.name, t}))
+      return "unexpected series " + s.name + "{type=" + t + "}";
   }
   return "";
 }
@@ -135,7 +140,8 @@ TEST_F(CollectdE2E, EverySeriesEqualsTheSimulatorStateAndPassesPromtool) {
   EXPECT_EQ(value_of(samples, "collectd_intergas_up"), 1);
   EXPECT_EQ(value_of(samples, "collectd_intergas_link_open"), 1);
   EXPECT_GE(value_of(samples, "collectd_intergas_requests_total", {{"type", "status"}}), 1);
-  EXPECT_EQ(value_of(samples, "collectd_intergas_request_failures_total", {{"type", "timeout"}}), 0);
+  EXPECT_EQ(value_of(samples, "collectd_intergas_request_failures_total", {{"type", "timeout"}}),
+            0);
   const double duration =
       value_of(samples, "collectd_intergas_request_duration_seconds", {{"type", "status"}});
   EXPECT_GT(duration, 0.13) << "100 ms latency plus 33 ms of 9600-baud wire time";
@@ -146,7 +152,8 @@ TEST_F(CollectdE2E, EverySeriesEqualsTheSimulatorStateAndPassesPromtool) {
       {"/bin/sh", "-c", "promtool check metrics < '" + dir_ + "/scrape.txt'"}, milliseconds(30000));
   EXPECT_EQ(promtool.exit_code, 0) << promtool.output;
 
-  // The csv writer gets the same values: <DataDir>/<host>/intergas-<boiler>/<type>-<instance>-<date>.
+  // The csv writer gets the same values:
+  // <DataDir>/<host>/intergas-<boiler>/<type>-<instance>-<date>.
   char date[16];
   const std::time_t now = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%d", std::localtime(&now));
@@ -159,7 +166,8 @@ TEST_F(CollectdE2E, EverySeriesEqualsTheSimulatorStateAndPassesPromtool) {
                                           "/gas_liters-ch-" + date);
   ASSERT_FALSE(gas.empty());
   const std::string gas_last = gas.substr(gas.rfind('\n', gas.size() - 2) + 1);
-  EXPECT_EQ(std::stoll(gas_last.substr(gas_last.find(',') + 1)), state.counters.gas_ch_decilitres / 10);
+  EXPECT_EQ(std::stoll(gas_last.substr(gas_last.find(',') + 1)),
+            state.counters.gas_ch_decilitres / 10);
 }
 
 TEST_F(CollectdE2E, ReadsAPacedXtremeOverTcp) {
@@ -168,8 +176,11 @@ TEST_F(CollectdE2E, ReadsAPacedXtremeOverTcp) {
   sim::BoilerState state;
   ASSERT_TRUE(sim::make_profile("xtreme", state));
   std::string mismatch;
-  eventually([&] { return (mismatch = compare(collectd->samples(), expected_metrics(state), kBoiler)).empty(); },
-             milliseconds(20000));
+  eventually(
+      [&] {
+        return (mismatch = compare(collectd->samples(), expected_metrics(state), kBoiler)).empty();
+      },
+      milliseconds(20000));
   EXPECT_EQ(mismatch, "") << collectd->log() << sim->log();
   EXPECT_EQ(value_of(collectd->samples(), "collectd_intergas_request_failures_total",
                      {{"type", "checksum"}}),
@@ -177,16 +188,19 @@ TEST_F(CollectdE2E, ReadsAPacedXtremeOverTcp) {
 }
 
 TEST_F(CollectdE2E, LockoutShowsTheActiveFaultAndItsCode) {
-  auto sim = start_sim({"--pty", pty_path(), "--profile", "lockout", "--no-pace", "--latency-ms", "20"});
+  auto sim =
+      start_sim({"--pty", pty_path(), "--profile", "lockout", "--no-pace", "--latency-ms", "20"});
   auto collectd = start_collectd(boiler_block(pty_path()));
   sim::BoilerState state;
   ASSERT_TRUE(sim::make_profile("lockout", state));
   ASSERT_TRUE(state.status.current_fault().has_value());
-  ASSERT_TRUE(eventually([&] { return value_of(collectd->samples(), "collectd_intergas_fault_active") == 1; },
-                         milliseconds(15000)))
+  ASSERT_TRUE(eventually(
+      [&] { return value_of(collectd->samples(), "collectd_intergas_fault_active") == 1; },
+      milliseconds(15000)))
       << collectd->log();
   const auto s = collectd->samples();
-  EXPECT_EQ(value_of(s, "collectd_intergas_fault_code", {{"type", "current"}}), *state.status.current_fault());
+  EXPECT_EQ(value_of(s, "collectd_intergas_fault_code", {{"type", "current"}}),
+            *state.status.current_fault());
   EXPECT_EQ(value_of(s, "collectd_intergas_burner_state", {{"type", "lockout"}}), 1);
 }
 
@@ -202,7 +216,8 @@ TEST_F(CollectdE2E, UnplugTakesUpToZeroAndReplugBackWithoutRestartingCollectd) {
   ASSERT_TRUE(eventually(
       [&] {
         const auto s = collectd->samples();
-        return value_of(s, "collectd_intergas_up") == 0 && value_of(s, "collectd_intergas_link_open") == 0;
+        return value_of(s, "collectd_intergas_up") == 0 &&
+               value_of(s, "collectd_intergas_link_open") == 0;
       },
       milliseconds(10000)))
       << collectd->log();
@@ -224,8 +239,9 @@ TEST_F(CollectdE2E, StopsWithinTwoSecondsWhileABoilerNeverAnswers) {
   auto sim = start_sim({"--pty", pty_path(), "--no-pace", "--fault-rate", "silence=1"});
   // The longest reply timeout there is: a shutdown must not wait for it.
   auto collectd = start_collectd(boiler_block(pty_path(), "    Interval 20\n", "9.5"));
-  ASSERT_TRUE(eventually([&] { return collectd->log().find("Boiler \"kitchen\": opened") != std::string::npos; },
-                         milliseconds(10000)))
+  ASSERT_TRUE(eventually(
+      [&] { return collectd->log().find("Boiler \"kitchen\": opened") != std::string::npos; },
+      milliseconds(10000)))
       << collectd->log();
   std::this_thread::sleep_for(milliseconds(500));  // the status request is outstanding for 9.5 s
   const auto started = std::chrono::steady_clock::now();
@@ -241,7 +257,8 @@ struct ConfigError {
   const char* message;
 };
 
-class CollectdConfigErrors : public CollectdE2E, public ::testing::WithParamInterface<ConfigError> {};
+class CollectdConfigErrors : public CollectdE2E,
+                             public ::testing::WithParamInterface<ConfigError> {};
 
 TEST_P(CollectdConfigErrors, StopCollectdWithAMessageNamingBoilerAndOption) {
   CollectdOptions o;
@@ -250,8 +267,8 @@ TEST_P(CollectdConfigErrors, StopCollectdWithAMessageNamingBoilerAndOption) {
   o.work_dir = dir_;
   o.boilers_config = GetParam().boilers;
   const std::string conf = dir_ + "/bad.conf";
-  test::write_file(conf, CollectdProcess::config_text(o, test::free_tcp_port(), dir_ + "/csv",
-                                                      "stderr"));
+  test::write_file(conf,
+                   CollectdProcess::config_text(o, test::free_tcp_port(), dir_ + "/csv", "stderr"));
   const auto r = test::run_command({"/usr/sbin/collectd", "-f", "-C", conf}, milliseconds(15000));
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_NE(r.exit_code, -1) << "collectd did not exit: " << r.output;
@@ -273,7 +290,8 @@ INSTANTIATE_TEST_SUITE_P(
         ConfigError{"IntervalOutOfRange",
                     "<Boiler \"attic\">\n Device \"/dev/ttyUSB0\"\n Interval 0\n</Boiler>\n",
                     "intergas plugin: Boiler \"attic\": Interval: expects"},
-        ConfigError{"BadModel", "<Boiler \"attic\">\n Device \"/dev/ttyUSB0\"\n Model \"combi\"\n</Boiler>\n",
+        ConfigError{"BadModel",
+                    "<Boiler \"attic\">\n Device \"/dev/ttyUSB0\"\n Model \"combi\"\n</Boiler>\n",
                     "intergas plugin: Boiler \"attic\": Model: expects"},
         ConfigError{"BadDevice", "<Boiler \"attic\">\n Device \"tcp://boiler\"\n</Boiler>\n",
                     "intergas plugin: Boiler \"attic\": Device: "}),
@@ -282,18 +300,21 @@ INSTANTIATE_TEST_SUITE_P(
 // A soak: every kind of fault at a few percent of replies; not one exported value may differ
 // from the simulator's state, and each failure is counted.
 TEST_F(CollectdE2E, SoakWithInjectedFaultsExportsOnlyTheTruth) {
-  const int seconds = std::getenv("INTERGAS_SOAK_SECONDS") ? std::atoi(std::getenv("INTERGAS_SOAK_SECONDS")) : 60;
+  const int seconds =
+      std::getenv("INTERGAS_SOAK_SECONDS") ? std::atoi(std::getenv("INTERGAS_SOAK_SECONDS")) : 60;
   auto sim = start_sim({"--pty", pty_path(), "--profile", "heating", "--latency-ms", "100",
                         "--seed", "7", "--late-ms", "700", "--fault-rate",
                         "silence=0.03,short=0.03,late=0.03,stray=0.03,garbage=0.03"});
-  auto collectd = start_collectd(boiler_block(pty_path(), "    Schedule \"counters\" 2\n"
-                                                          "    Schedule \"diagnostics\" 2\n"
-                                                          "    Schedule \"parameters\" 3\n"
-                                                          "    Schedule \"version\" 5\n"));
+  auto collectd = start_collectd(boiler_block(pty_path(),
+                                              "    Schedule \"counters\" 2\n"
+                                              "    Schedule \"diagnostics\" 2\n"
+                                              "    Schedule \"parameters\" 3\n"
+                                              "    Schedule \"version\" 5\n"));
   sim::BoilerState state;
   ASSERT_TRUE(sim::make_profile("heating", state));
   std::map<std::pair<std::string, std::string>, double> truth;
-  for (const Metric& m : expected_metrics(state)) truth[{prometheus_name(m), m.type_instance}] = m.value();
+  for (const Metric& m : expected_metrics(state))
+    truth[{prometheus_name(m), m.type_instance}] = m.value();
 
   int scrapes = 0, checked = 0, up_scrapes = 0;
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
@@ -306,9 +327,9 @@ TEST_F(CollectdE2E, SoakWithInjectedFaultsExportsOnlyTheTruth) {
       auto it = truth.find({s.name, t});
       if (it == truth.end()) continue;  // health series
       ++checked;
-      ASSERT_TRUE(same_value(s.value, it->second))
-          << s.name << "{type=" << t << "} = " << s.value << ", simulator has " << it->second
-          << "\n" << sim->log();
+      ASSERT_TRUE(same_value(s.value, it->second)) << s.name << "{type=" << t << "} = " << s.value
+                                                   << ", simulator has " << it->second << "\n"
+                                                   << sim->log();
     }
     if (value_of(samples, "collectd_intergas_up") == 1) ++up_scrapes;
     std::this_thread::sleep_for(milliseconds(250));
@@ -316,13 +337,17 @@ TEST_F(CollectdE2E, SoakWithInjectedFaultsExportsOnlyTheTruth) {
   const auto samples = collectd->samples();
   double failures = 0;
   for (const char* reason : {"timeout", "short_frame", "implausible"}) {
-    const double n = value_of(samples, "collectd_intergas_request_failures_total", {{"type", reason}});
+    const double n =
+        value_of(samples, "collectd_intergas_request_failures_total", {{"type", reason}});
     EXPECT_GT(n, 0) << reason << " never counted";
     failures += n;
   }
-  const double requests = value_of(samples, "collectd_intergas_requests_total", {{"type", "status"}});
-  std::printf("soak: %d s, %d scrapes, %d values checked, %.0f status requests, %.0f failures, up in %d%% of scrapes\n",
-              seconds, scrapes, checked, requests, failures, scrapes ? up_scrapes * 100 / scrapes : 0);
+  const double requests =
+      value_of(samples, "collectd_intergas_requests_total", {{"type", "status"}});
+  std::printf(
+      "soak: %d s, %d scrapes, %d values checked, %.0f status requests, %.0f failures, up in %d%% "
+      "of scrapes\n",
+      seconds, scrapes, checked, requests, failures, scrapes ? up_scrapes * 100 / scrapes : 0);
   EXPECT_GT(checked, 1000);
   EXPECT_GT(up_scrapes * 100, scrapes * 60) << "the boiler should be up most of the time";
   EXPECT_TRUE(collectd->process().running());

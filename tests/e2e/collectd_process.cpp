@@ -48,7 +48,8 @@ std::string CollectdProcess::config_text(const CollectdOptions& o, int port,
     << "LoadPlugin write_prometheus\n"
     << "<Plugin write_prometheus>\n  Host \"127.0.0.1\"\n  Port \"" << port << "\"\n</Plugin>\n"
     << "LoadPlugin csv\n"
-    << "<Plugin csv>\n  DataDir \"" << csv_dir << "\"\n  StoreRates false\n</Plugin>\n"
+    << "<Plugin csv>\n  DataDir \"" << csv_dir
+    << "\"\n  StoreRates false\n</Plugin>\n"
     // collectd refuses symlinked or absolute-path plugins: point PluginDir at the build after
     // the stock plugins are loaded (collectd-notes.md).
     << "PluginDir \"" << o.plugin_dir << "\"\n"
@@ -66,8 +67,9 @@ bool CollectdProcess::start() {
   write_file(config_path_, config_text(options_, port_, csv_dir_, log_path_));
   process_ = std::make_unique<Process>(
       std::vector<std::string>{"/usr/sbin/collectd", "-f", "-C", config_path_});
-  return eventually([&] { return !process_->running() || http_get(port_, "/metrics", milliseconds(500)); },
-                    milliseconds(15000)) &&
+  return eventually(
+             [&] { return !process_->running() || http_get(port_, "/metrics", milliseconds(500)); },
+             milliseconds(15000)) &&
          process_->running();
 }
 

@@ -12,9 +12,9 @@
 namespace intergas::test {
 
 struct CollectdOptions {
-  std::string plugin_dir;      // the build's plugin/ folder (holds intergas.so)
-  std::string types_db;        // plugin/intergas.types.db
-  std::string work_dir;        // a fresh folder for the config, csv files and the log
+  std::string plugin_dir;  // the build's plugin/ folder (holds intergas.so)
+  std::string types_db;    // plugin/intergas.types.db
+  std::string work_dir;    // a fresh folder for the config, csv files and the log
   double interval_seconds = 1;
   std::string boilers_config;  // the <Boiler> blocks, verbatim
 };

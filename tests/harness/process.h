@@ -26,7 +26,8 @@ class Process {
   // Next stdout line, waiting up to `timeout`; nullopt on timeout or EOF.
   std::optional<std::string> read_line(std::chrono::milliseconds timeout);
   // Reads lines until one starts with `prefix`; returns it (nullopt on timeout/EOF).
-  std::optional<std::string> wait_for_line(const std::string& prefix, std::chrono::milliseconds timeout);
+  std::optional<std::string> wait_for_line(const std::string& prefix,
+                                           std::chrono::milliseconds timeout);
   // Writes a line to the child's stdin.
   bool write_line(const std::string& line);
   // Everything the child wrote on stderr so far (read without blocking).
@@ -62,7 +63,9 @@ bool eventually(F condition, std::chrono::milliseconds timeout) {
   const auto until = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < until) {
     if (condition()) return true;
-    struct timespec ts {0, 20 * 1000 * 1000};
+    struct timespec ts {
+      0, 20 * 1000 * 1000
+    };
     nanosleep(&ts, nullptr);
   }
   return condition();

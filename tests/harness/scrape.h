@@ -20,7 +20,8 @@ struct Sample {
 };
 
 // Parses every sample line (comments skipped). Malformed lines are returned in `errors`.
-std::vector<Sample> parse_exposition(const std::string& text, std::vector<std::string>* errors = nullptr);
+std::vector<Sample> parse_exposition(const std::string& text,
+                                     std::vector<std::string>* errors = nullptr);
 
 // The samples named `name` whose labels include every pair of `match`.
 std::vector<Sample> find_samples(const std::vector<Sample>& all, const std::string& name,

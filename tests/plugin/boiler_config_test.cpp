@@ -5,8 +5,8 @@
 
 #include <cctype>
 #include <cstring>
-#include <functional>
 #include <deque>
+#include <functional>
 #include <memory>
 
 namespace intergas {
@@ -86,14 +86,14 @@ class BoilerConfigTest : public ::testing::Test {
 };
 
 TEST_F(BoilerConfigTest, ReadsEveryOption) {
-  auto err = parse("kitchen",
-                   {device("tcp://127.0.0.1:2000"), t.item("Model", {Tree::str("Xtreme")}),
-                    t.item("Interval", {Tree::num(20)}), t.item("ReplyTimeout", {Tree::num(0.5)}),
-                    t.item("SettleTime", {Tree::num(0.2)}), t.item("ConnectTimeout", {Tree::num(2)}),
-                    t.item("ReconnectMaxDelay", {Tree::num(15)}),
-                    t.item("Schedule", {Tree::str("counters"), Tree::num(3)}),
-                    t.item("Schedule", {Tree::str("version"), Tree::str("off")}),
-                    t.item("Exclude", {Tree::str("parameter"), Tree::str("flag/gp_switch")})});
+  auto err = parse(
+      "kitchen", {device("tcp://127.0.0.1:2000"), t.item("Model", {Tree::str("Xtreme")}),
+                  t.item("Interval", {Tree::num(20)}), t.item("ReplyTimeout", {Tree::num(0.5)}),
+                  t.item("SettleTime", {Tree::num(0.2)}), t.item("ConnectTimeout", {Tree::num(2)}),
+                  t.item("ReconnectMaxDelay", {Tree::num(15)}),
+                  t.item("Schedule", {Tree::str("counters"), Tree::num(3)}),
+                  t.item("Schedule", {Tree::str("version"), Tree::str("off")}),
+                  t.item("Exclude", {Tree::str("parameter"), Tree::str("flag/gp_switch")})});
   ASSERT_FALSE(err) << *err;
   ASSERT_EQ(boilers.size(), 1u);
   const BoilerConfig& b = boilers[0];
@@ -154,24 +154,34 @@ INSTANTIATE_TEST_SUITE_P(
                 "Boiler \"kitchen\": Devise: unknown option"},
         BadLine{"bad model", [](Tree& tree) { return tree.item("Model", {Tree::str("combi")}); },
                 "Boiler \"kitchen\": Model: expects"},
-        BadLine{"interval too small", [](Tree& tree) { return tree.item("Interval", {Tree::num(0.5)}); },
+        BadLine{"interval too small",
+                [](Tree& tree) { return tree.item("Interval", {Tree::num(0.5)}); },
                 "Boiler \"kitchen\": Interval: expects one number of seconds from 1 to 86400"},
         BadLine{"timeout as string",
                 [](Tree& tree) { return tree.item("ReplyTimeout", {Tree::str("1s")}); },
                 "Boiler \"kitchen\": ReplyTimeout: expects"},
-        BadLine{"timeout too long", [](Tree& tree) { return tree.item("ReplyTimeout", {Tree::num(11)}); },
+        BadLine{"timeout too long",
+                [](Tree& tree) { return tree.item("ReplyTimeout", {Tree::num(11)}); },
                 "Boiler \"kitchen\": ReplyTimeout: expects"},
         BadLine{"schedule unknown command",
-                [](Tree& tree) { return tree.item("Schedule", {Tree::str("gas"), Tree::num(2)}); },
+                [](Tree& tree) {
+                  return tree.item("Schedule", {Tree::str("gas"), Tree::num(2)});
+                },
                 "Boiler \"kitchen\": Schedule: unknown command \"gas\""},
         BadLine{"schedule status",
-                [](Tree& tree) { return tree.item("Schedule", {Tree::str("status"), Tree::num(2)}); },
+                [](Tree& tree) {
+                  return tree.item("Schedule", {Tree::str("status"), Tree::num(2)});
+                },
                 "Boiler \"kitchen\": Schedule: status is read on every read"},
         BadLine{"schedule zero",
-                [](Tree& tree) { return tree.item("Schedule", {Tree::str("counters"), Tree::num(0)}); },
+                [](Tree& tree) {
+                  return tree.item("Schedule", {Tree::str("counters"), Tree::num(0)});
+                },
                 "Boiler \"kitchen\": Schedule: expects"},
         BadLine{"schedule fraction",
-                [](Tree& tree) { return tree.item("Schedule", {Tree::str("counters"), Tree::num(1.5)}); },
+                [](Tree& tree) {
+                  return tree.item("Schedule", {Tree::str("counters"), Tree::num(1.5)});
+                },
                 "Boiler \"kitchen\": Schedule: expects"},
         BadLine{"exclude unknown type",
                 [](Tree& tree) { return tree.item("Exclude", {Tree::str("temperature")}); },
@@ -179,7 +189,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadLine{"exclude up", [](Tree& tree) { return tree.item("Exclude", {Tree::str("up")}); },
                 "Boiler \"kitchen\": Exclude: \"up\" cannot be excluded"},
         BadLine{"two devices",
-                [](Tree& tree) { return tree.item("Device", {Tree::str("/a"), Tree::str("/b")}); },
+                [](Tree& tree) {
+                  return tree.item("Device", {Tree::str("/a"), Tree::str("/b")});
+                },
                 "Boiler \"kitchen\": Device: expects one string"},
         BadLine{"malformed tcp device",
                 [](Tree& tree) { return tree.item("Device", {Tree::str("tcp://host")}); },

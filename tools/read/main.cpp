@@ -40,34 +40,36 @@ struct Options {
 };
 
 void usage(FILE* to) {
-  std::fprintf(to,
-               "usage: intergas-read [options] DEVICE\n"
-               "       intergas-read --list-ports\n"
-               "\n"
-               "Asks an Intergas boiler every known command once and prints the replies.\n"
-               "DEVICE is a serial path (/dev/ttyUSB0, /dev/serial/by-id/...), tcp://HOST:PORT for a\n"
-               "raw serial bridge (ser2net, ESP-link), or usb:VID:PID[:SERIAL] for a USB adapter.\n"
-               "\n"
-               "  -m, --model MODEL      hre (Kombi Kompakt HR/HRE/HReco, default), cw6, xtreme\n"
-               "  -c, --commands LIST    comma-separated: status,status_extra,diagnostics,counters,\n"
-               "                         parameters,version,fault_stats (default: all; status is\n"
-               "                         always asked first)\n"
-               "  -j, --json             print the collectd identifiers of METRICS.md as JSON\n"
-               "  -r, --raw              print each reply in hex (a capture intergas-sim --replay serves)\n"
-               "  -w, --watch SECONDS    repeat every SECONDS until interrupted\n"
-               "  -t, --timeout SECONDS  reply timeout per request (default 1.0)\n"
-               "  -l, --list-ports       list USB serial adapters and the DEVICE to use for each\n"
-               "  -h, --help             this text\n"
-               "\n"
-               "Exit status: 0 when the boiler answered the status request, 1 when the device cannot\n"
-               "be opened or the boiler did not answer, 2 on a usage error.\n");
+  std::fprintf(
+      to,
+      "usage: intergas-read [options] DEVICE\n"
+      "       intergas-read --list-ports\n"
+      "\n"
+      "Asks an Intergas boiler every known command once and prints the replies.\n"
+      "DEVICE is a serial path (/dev/ttyUSB0, /dev/serial/by-id/...), tcp://HOST:PORT for a\n"
+      "raw serial bridge (ser2net, ESP-link), or usb:VID:PID[:SERIAL] for a USB adapter.\n"
+      "\n"
+      "  -m, --model MODEL      hre (Kombi Kompakt HR/HRE/HReco, default), cw6, xtreme\n"
+      "  -c, --commands LIST    comma-separated: status,status_extra,diagnostics,counters,\n"
+      "                         parameters,version,fault_stats (default: all; status is\n"
+      "                         always asked first)\n"
+      "  -j, --json             print the collectd identifiers of METRICS.md as JSON\n"
+      "  -r, --raw              print each reply in hex (a capture intergas-sim --replay serves)\n"
+      "  -w, --watch SECONDS    repeat every SECONDS until interrupted\n"
+      "  -t, --timeout SECONDS  reply timeout per request (default 1.0)\n"
+      "  -l, --list-ports       list USB serial adapters and the DEVICE to use for each\n"
+      "  -h, --help             this text\n"
+      "\n"
+      "Exit status: 0 when the boiler answered the status request, 1 when the device cannot\n"
+      "be opened or the boiler did not answer, 2 on a usage error.\n");
 }
 
 bool parse_commands(const std::string& list, std::vector<Command>& out) {
   std::size_t start = 0;
   while (start <= list.size()) {
     const std::size_t comma = list.find(',', start);
-    const std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::string name =
+        list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     const auto c = parse_command_name(name);
     if (!c) {
       std::fprintf(stderr, "intergas-read: unknown command \"%s\"\n", name.c_str());
@@ -81,12 +83,15 @@ bool parse_commands(const std::string& list, std::vector<Command>& out) {
 }
 
 int parse_options(int argc, char** argv, Options& o) {
-  static const option long_options[] = {
-      {"model", required_argument, nullptr, 'm'},   {"commands", required_argument, nullptr, 'c'},
-      {"json", no_argument, nullptr, 'j'},          {"raw", no_argument, nullptr, 'r'},
-      {"watch", required_argument, nullptr, 'w'},   {"timeout", required_argument, nullptr, 't'},
-      {"list-ports", no_argument, nullptr, 'l'},    {"help", no_argument, nullptr, 'h'},
-      {nullptr, 0, nullptr, 0}};
+  static const option long_options[] = {{"model", required_argument, nullptr, 'm'},
+                                        {"commands", required_argument, nullptr, 'c'},
+                                        {"json", no_argument, nullptr, 'j'},
+                                        {"raw", no_argument, nullptr, 'r'},
+                                        {"watch", required_argument, nullptr, 'w'},
+                                        {"timeout", required_argument, nullptr, 't'},
+                                        {"list-ports", no_argument, nullptr, 'l'},
+                                        {"help", no_argument, nullptr, 'h'},
+                                        {nullptr, 0, nullptr, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "m:c:jrw:t:lh", long_options, nullptr)) != -1) {
     switch (c) {
@@ -102,8 +107,12 @@ int parse_options(int argc, char** argv, Options& o) {
       case 'c':
         if (!parse_commands(optarg, o.commands)) return kExitUsage;
         break;
-      case 'j': o.format = Format::json; break;
-      case 'r': o.format = Format::raw; break;
+      case 'j':
+        o.format = Format::json;
+        break;
+      case 'r':
+        o.format = Format::raw;
+        break;
       case 'w':
       case 't': {
         char* end = nullptr;
@@ -116,9 +125,15 @@ int parse_options(int argc, char** argv, Options& o) {
         (c == 'w' ? o.watch_seconds : o.timeout_seconds) = v;
         break;
       }
-      case 'l': o.list_ports = true; break;
-      case 'h': usage(stdout); std::exit(kExitOk);
-      default: usage(stderr); return kExitUsage;
+      case 'l':
+        o.list_ports = true;
+        break;
+      case 'h':
+        usage(stdout);
+        std::exit(kExitOk);
+      default:
+        usage(stderr);
+        return kExitUsage;
     }
   }
   if (o.list_ports) return kExitOk;
@@ -162,7 +177,8 @@ void print_report(const CycleReport& report, const Options& o) {
     }
   }
   for (const RequestFailed& f : report.failures) {
-    std::fprintf(stderr, "intergas-read: %s: %s%s%s\n", std::string(command_name(f.command)).c_str(),
+    std::fprintf(stderr, "intergas-read: %s: %s%s%s\n",
+                 std::string(command_name(f.command)).c_str(),
                  std::string(failure_name(f.reason)).c_str(), f.raw.empty() ? "" : ": ",
                  to_hex(f.raw).c_str());
   }
@@ -181,7 +197,8 @@ int run(const Options& o) {
   }
   ClientOptions options;
   options.session.model = o.model;
-  options.session.reply_timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_seconds * 1000));
+  options.session.reply_timeout =
+      std::chrono::milliseconds(static_cast<long>(o.timeout_seconds * 1000));
   Schedule schedule;
   for (Command c : kAllCommands) {
     bool wanted = o.commands.empty();
@@ -191,7 +208,8 @@ int run(const Options& o) {
   options.session.schedule = schedule;
   BoilerClient client(std::move(link), options);
   std::vector<Notice> notices;
-  if (auto failed = open_blocking(client, link_options.connect_timeout + std::chrono::seconds(1), notices)) {
+  if (auto failed =
+          open_blocking(client, link_options.connect_timeout + std::chrono::seconds(1), notices)) {
     std::fprintf(stderr, "intergas-read: %s\n", failed->c_str());
     return kExitFailure;
   }
@@ -202,7 +220,8 @@ int run(const Options& o) {
     const auto started = Clock::now();
     auto report = run_cycle_blocking(client, limit, notices);
     for (const Notice& n : notices) {
-      if (n.kind == Notice::Kind::link_lost) std::fprintf(stderr, "intergas-read: %s\n", n.text.c_str());
+      if (n.kind == Notice::Kind::link_lost)
+        std::fprintf(stderr, "intergas-read: %s\n", n.text.c_str());
     }
     notices.clear();
     if (!report || !report->health.up) {
@@ -214,8 +233,10 @@ int run(const Options& o) {
     }
     if (report) print_report(*report, o);
     if (o.watch_seconds <= 0 || interrupted) break;
-    const auto next = started + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(o.watch_seconds));
-    while (!interrupted && Clock::now() < next) step(client, std::min(next, Clock::now() + std::chrono::milliseconds(200)));
+    const auto next = started + std::chrono::duration_cast<Duration>(
+                                    std::chrono::duration<double>(o.watch_seconds));
+    while (!interrupted && Clock::now() < next)
+      step(client, std::min(next, Clock::now() + std::chrono::milliseconds(200)));
     if (interrupted) break;
   }
   return status;

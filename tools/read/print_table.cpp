@@ -78,7 +78,8 @@ std::string status_table(const StatusReading& r, Model m) {
   }
   std::string on;
   for (int i = 0; i < kFlagCount; ++i) {
-    if (r.flag(static_cast<Flag>(i))) on += (on.empty() ? "" : " ") + std::string(flag_name(static_cast<Flag>(i)));
+    if (r.flag(static_cast<Flag>(i)))
+      on += (on.empty() ? "" : " ") + std::string(flag_name(static_cast<Flag>(i)));
   }
   t.row("flags", on.empty() ? "-" : on);
   return t.take();
@@ -134,7 +135,8 @@ std::string diagnostics_table(const DiagnosticsReading& r) {
 std::string parameters_table(const ParametersReading& r) {
   Table t("parameters (V?)");
   for (int i = 0; i < kParameterCount; ++i) {
-    t.row(std::string(parameter_name(i)).c_str(), std::to_string(r.values[static_cast<std::size_t>(i)]));
+    t.row(std::string(parameter_name(i)).c_str(),
+          std::to_string(r.values[static_cast<std::size_t>(i)]));
   }
   return t.take();
 }
