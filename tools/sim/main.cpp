@@ -5,7 +5,9 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "client/metrics.h"
 #include "protocol/command.h"
 #include "sim/boiler_state.h"
 #include "sim/faults.h"
@@ -17,7 +19,7 @@ namespace {
 using intergas::sim::ServeOptions;
 
 constexpr const char* kHelp = R"(Usage: intergas-sim (--pty PATH | --tcp PORT) [options]
-       intergas-sim --print-state [--profile NAME] [--model M] [--state FILE]
+       intergas-sim (--print-state | --print-json) [--profile NAME] [--model M] [--state FILE]
 
 Plays Intergas boilers for intergas-read and the collectd plugin: answers the service-port
 commands (S? S2 CRC HN/H0 V? REV EN) from a simulated state, at 9600 baud, with optional faults.
@@ -38,6 +40,8 @@ Boilers:
                       intergas-read --raw prints them ('#' comments); several lines for one
                       command are served in turn; commands not captured get no reply
   --print-state       print the state as "key = value" lines and exit
+  --print-json        print the state as the collectd identifiers intergas-read --json prints
+                      for the same boiler (what the plugin dispatches), and exit
 
 Timing:
   --latency-ms MS     delay from a request to the first reply byte (default 100)
@@ -85,7 +89,7 @@ long parse_number(const std::string& option, const char* text, long lo, long hi)
 
 int run(int argc, char** argv) {
   ServeOptions options;
-  bool has_pty = false, has_tcp = false, print_state = false;
+  bool has_pty = false, has_tcp = false, print_state = false, print_json = false;
   std::string profile = "idle", model, state_file, replay_file;
 
   for (int i = 1; i < argc; ++i) {
@@ -115,6 +119,8 @@ int run(int argc, char** argv) {
       replay_file = value();
     } else if (arg == "--print-state") {
       print_state = true;
+    } else if (arg == "--print-json") {
+      print_json = true;
     } else if (arg == "--latency-ms") {
       options.latency = std::chrono::milliseconds(parse_number(arg, value(), 0, 600'000));
     } else if (arg == "--no-pace") {
@@ -161,6 +167,18 @@ int run(int argc, char** argv) {
     for (const std::string& line : intergas::sim::state_lines(options.initial)) {
       std::printf("%s\n", line.c_str());
     }
+    return 0;
+  }
+  if (print_json) {
+    // The expected output of `intergas-read --json` for this boiler: every group the reader
+    // asks for, mapped by the same code the plugin dispatches with.
+    const intergas::sim::BoilerState& st = options.initial;
+    std::vector<intergas::Metric> metrics;
+    for (const intergas::Reading& r : std::vector<intergas::Reading>{
+             st.status, st.status_extra, st.diagnostics, st.counters, st.parameters, st.version}) {
+      intergas::append_reading_metrics(r, st.model, metrics);
+    }
+    std::fputs(intergas::metrics_json(metrics).c_str(), stdout);
     return 0;
   }
   if (has_pty == has_tcp) usage_error("need exactly one of --pty PATH and --tcp PORT");
