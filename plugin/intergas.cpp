@@ -118,9 +118,13 @@ void on_notice(std::size_t i, Notice&& n) {
     switch (n.kind) {
       case Notice::Kind::link_opened:
       case Notice::Kind::link_reopened:
-        c_release(LOG_INFO, &b.open_complaint, "intergas plugin: Boiler \"%s\": %s", name,
-                  n.text.c_str());
-        INFO("intergas plugin: Boiler \"%s\": %s", name, n.text.c_str());
+        // After rate-limited open failures, c_release logs the recovery; otherwise log it here.
+        if (b.open_complaint.interval != 0) {
+          c_release(LOG_INFO, &b.open_complaint, "intergas plugin: Boiler \"%s\": %s", name,
+                    n.text.c_str());
+        } else {
+          INFO("intergas plugin: Boiler \"%s\": %s", name, n.text.c_str());
+        }
         break;
       case Notice::Kind::open_failed:
         c_complain(LOG_ERR, &b.open_complaint, "intergas plugin: Boiler \"%s\": %s (retrying)",
