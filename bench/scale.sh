@@ -43,7 +43,7 @@ else
   "$build/tools/sim/intergas-sim" --tcp 0 --count "$boilers" --profile heating \
     --latency-ms 100 >"$run/sim.out" 2>"$run/sim.log" &
 fi
-sim_pid=$!
+sim_pid=$!  # the simulator, started in either branch above
 pids+=($sim_pid)
 for _ in $(seq 200); do grep -q '^ready' "$run/sim.out" && break; sleep 0.1; done
 grep -q '^ready' "$run/sim.out" || { cat "$run/sim.log" >&2; exit 1; }

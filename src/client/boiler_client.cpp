@@ -9,7 +9,13 @@
 namespace intergas {
 
 namespace {
-std::string describe(const std::error_code& e) { return e ? e.message() : "closed by peer"; }
+// "<device>: <cause>", from the link's own account when it has one (it names a resolved
+// usb:/by-id path and causes an error_code cannot carry, such as two matching adapters).
+std::string problem(const Link& link, const std::error_code& e) {
+  std::string text = link.last_error_text();
+  if (!text.empty()) return text;
+  return link.name() + ": " + (e ? e.message() : "closed by peer");
+}
 }  // namespace
 
 BoilerClient::BoilerClient(std::unique_ptr<Link> link, ClientOptions options)
@@ -113,17 +119,18 @@ void BoilerClient::open_failed(const std::error_code& error, TimePoint now) {
   phase_ = LinkPhase::closed;
   const auto delay = backoff_.next();
   reopen_at_ = now + delay;
-  notice(Notice::Kind::open_failed, "cannot open " + link_->name() + ": " + describe(error), delay);
+  notice(Notice::Kind::open_failed, "cannot open " + problem(*link_, error), delay);
 }
 
 void BoilerClient::lost(const std::error_code& error, TimePoint now) {
+  const std::string why = problem(*link_, error);
   link_->close();
   phase_ = LinkPhase::closed;
   session_.on_link_lost(now);
   collect_events();
   const auto delay = backoff_.next();
   reopen_at_ = now + delay;
-  notice(Notice::Kind::link_lost, "lost " + link_->resolved_name() + ": " + describe(error), delay);
+  notice(Notice::Kind::link_lost, "lost " + why, delay);
 }
 
 void BoilerClient::read_input(TimePoint now) {
