@@ -25,19 +25,18 @@ void Session::on_link_lost(TimePoint now) {
   link_up_ = false;
   queue_.clear();  // the rest of this cycle cannot be sent
   if (phase_ == Phase::awaiting_reply || phase_ == Phase::settling) fail(Failure::io, now);
-  if (cycle_active_) end_cycle();
+  if (cycle_active_) end_cycle(now);
 }
 
 void Session::begin_cycle(TimePoint now) {
-  (void)now;
   if (cycle_active_) {
     cycle_pending_ = true;
     return;
   }
-  start_cycle();
+  start_cycle(now);
 }
 
-void Session::start_cycle() {
+void Session::start_cycle(TimePoint now) {
   ++cycle_;
   status_ok_ = false;
   if (!link_up_) {
@@ -50,11 +49,12 @@ void Session::start_cycle() {
   assert(!queue_.empty() && queue_.front() == Command::status);
   cycle_active_ = true;
   phase_ = Phase::ready_to_send;
+  ready_since_ = now;
 }
 
 std::optional<Transmit> Session::take_transmit(TimePoint now) {
   if (phase_ != Phase::ready_to_send || queue_.empty()) return std::nullopt;
-  if (has_rx_ && now < last_rx_ + config_.settle) return std::nullopt;
+  if (now < send_after()) return std::nullopt;
   current_ = queue_.front();
   queue_.pop_front();
   reply_.clear();
@@ -103,7 +103,7 @@ std::optional<TimePoint> Session::deadline() const {
     case Phase::idle:
       return std::nullopt;
     case Phase::ready_to_send:
-      return has_rx_ ? last_rx_ + config_.settle : TimePoint{};
+      return send_after();
     case Phase::awaiting_reply:
       return sent_at_ + config_.reply_timeout;
     case Phase::settling:
@@ -139,7 +139,7 @@ void Session::finish_reply(TimePoint now) {
   if (current_ == Command::status) status_ok_ = true;
   events_.push_back(ReplyDecoded{current_, std::move(decoded).value(), took, std::move(reply_)});
   reply_.clear();
-  after_exchange();
+  after_exchange(now);
 }
 
 void Session::fail(Failure reason, TimePoint now) {
@@ -149,25 +149,34 @@ void Session::fail(Failure reason, TimePoint now) {
   reply_.clear();
   // A boiler that does not answer its status request will not answer the rest either.
   if (current_ == Command::status && reason == Failure::timeout) queue_.clear();
-  after_exchange();
+  after_exchange(now);
 }
 
-void Session::after_exchange() {
+void Session::after_exchange(TimePoint now) {
   if (queue_.empty()) {
-    end_cycle();
+    end_cycle(now);
   } else {
     phase_ = Phase::ready_to_send;
+    ready_since_ = now;
   }
 }
 
-void Session::end_cycle() {
+TimePoint Session::send_after() const {
+  if (!has_rx_) return ready_since_;
+  // Wait for a quiet line, but not for ever: on a line that never falls quiet (a chatty
+  // bridge, the wrong baud rate) the request goes out after reply_timeout and its garbled reply
+  // is counted, so the cycle still ends and `up` still reports.
+  return std::min(last_rx_ + config_.settle, ready_since_ + config_.reply_timeout);
+}
+
+void Session::end_cycle(TimePoint now) {
   phase_ = Phase::idle;
   if (!cycle_active_) return;
   cycle_active_ = false;
   events_.push_back(CycleDone{cycle_, status_ok_});
   if (cycle_pending_) {
     cycle_pending_ = false;
-    start_cycle();
+    start_cycle(now);
   }
 }
 

@@ -4,12 +4,13 @@
 //
 // Theory of operation. A read cycle sends the due commands one at a time, status first. A request
 // is only sent after the line has been quiet for `settle` (stray or late bytes push it back and are
-// discarded). Its reply must reach reply_size() bytes before `reply_timeout`; it is then held until
-// the line has been quiet for `settle` again, and any byte in that window means the reply cannot be
-// proven aligned (a late reply to an earlier request, stray bytes, noise): it is dropped as
-// implausible. Without a checksum on HRE boilers this window, not luck, keeps a late reply to one
-// command from being taken as the reply to the next. A status timeout ends the cycle early: a
-// silent boiler costs one timeout per cycle, not one per command.
+// discarded; a line that never falls quiet gets the request after reply_timeout all the same). Its
+// reply must reach reply_size() bytes before `reply_timeout`; it is then held until the line has
+// been quiet for `settle` again, and any byte in that window means the reply cannot be proven
+// aligned (a late reply to an earlier request, stray bytes, noise): it is dropped as implausible.
+// Without a checksum on HRE boilers this window, not luck, keeps a late reply to one command from
+// being taken as the reply to the next. A status timeout ends the cycle early: a silent boiler
+// costs one timeout per cycle, not one per command.
 #pragma once
 
 #include <array>
@@ -108,9 +109,11 @@ class Session {
 
   void fail(Failure reason, TimePoint now);
   void finish_reply(TimePoint now);
-  void after_exchange();
-  void end_cycle();
-  void start_cycle();
+  void after_exchange(TimePoint now);
+  void end_cycle(TimePoint now);
+  void start_cycle(TimePoint now);
+  // When the next request may go out: after `settle` of quiet, or reply_timeout at the latest.
+  TimePoint send_after() const;
 
   SessionConfig config_;
   ScheduleState schedule_;
@@ -123,6 +126,7 @@ class Session {
   std::deque<Command> queue_;
   Command current_ = Command::status;
   TimePoint sent_at_{};
+  TimePoint ready_since_{};  // when the next request became due
   TimePoint last_rx_{};
   bool has_rx_ = false;
   Bytes reply_;

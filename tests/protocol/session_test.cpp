@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <vector>
 
 #include "tests/frames/golden_frames.h"
@@ -145,6 +146,32 @@ TEST_F(SessionTest, DiscardsStrayBytesBeforeTheRequestAndWaitsForQuiet) {
   ASSERT_EQ(ev.size(), 2u);
   EXPECT_TRUE(std::holds_alternative<ReplyDecoded>(ev[0]));
   EXPECT_EQ(s().counters().discarded_bytes, 3u);
+}
+
+// A line that never falls quiet (a chatty bridge, a wrong baud rate) must not stall the cycle:
+// the request goes out after reply_timeout, its garbled reply is counted, and the cycle ends.
+TEST_F(SessionTest, ALineThatNeverFallsQuietStillEndsTheCycle) {
+  make(config());
+  s().begin_cycle(now_);
+  const TimePoint began = now_;
+  std::optional<Transmit> tx;
+  for (int i = 0; i < 20 && !tx; ++i) {
+    receive(Bytes{0x55});
+    advance(milliseconds(50));
+    if (s().deadline() && *s().deadline() <= now_) tx = s().take_transmit(now_);
+  }
+  ASSERT_TRUE(tx.has_value()) << "the request waits at most reply_timeout for quiet";
+  EXPECT_GE(now_ - began, milliseconds(500));
+  EXPECT_LE(now_ - began, milliseconds(550));
+  for (int i = 0; i < 40 && s().in_cycle(); ++i) {
+    receive(Bytes(8, 0x55));
+    advance(milliseconds(20));
+    s().on_timer(now_);
+  }
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::implausible);
+  EXPECT_FALSE(std::get<CycleDone>(ev[1]).status_ok);
 }
 
 TEST_F(SessionTest, DropsAFrameFollowedByTrailingGarbage) {
