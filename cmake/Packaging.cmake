@@ -30,8 +30,12 @@ install(FILES ${_intergas_man_files} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES README.md collectd.conf.example DESTINATION ${CMAKE_INSTALL_DOCDIR})
 file(GLOB _intergas_docs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md)
 install(FILES ${_intergas_docs} DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
+# contrib/ (Prometheus rules, Grafana dashboard) as examples. The glob only makes the build
+# reconfigure when contrib/ appears or changes; the install takes whatever is there then.
+file(GLOB_RECURSE _intergas_contrib CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/contrib/*)
 if(IS_DIRECTORY ${PROJECT_SOURCE_DIR}/contrib)
-  install(DIRECTORY contrib/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/contrib)
+  install(DIRECTORY contrib/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/contrib
+          PATTERN CMakeLists.txt EXCLUDE)
 endif()
 
 # The drop-in config. Debian's collectd reads /etc/collectd/collectd.conf.d/*.conf (when its

@@ -104,7 +104,7 @@ for page in intergas-read intergas-sim; do expected+=("/usr/share/man/man1/$page
 for f in "$source_dir"/docs/*.md; do expected+=("$doc/docs/$(basename "$f")"); done
 if [[ -d $source_dir/contrib ]]; then
   while IFS= read -r f; do expected+=("$doc/contrib/${f#"$source_dir"/contrib/}"); done \
-    < <(find "$source_dir/contrib" -type f)
+    < <(find "$source_dir/contrib" -type f ! -name CMakeLists.txt)
 fi
 printf '%s\n' "${expected[@]}" | sort >"$work/expected.txt"
 dpkg-deb -c "$deb" >"$work/contents.txt"
