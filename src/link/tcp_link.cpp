@@ -1,13 +1,19 @@
 #include "link/tcp_link.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <memory>
+#include <mutex>
+#include <system_error>
+#include <thread>
 
 namespace intergas {
 namespace {
@@ -40,40 +46,101 @@ void set_socket_options(int fd) {
   ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout, sizeof user_timeout);
 }
 
+bool is_ip_literal(const std::string& host) {
+  in6_addr v6;
+  in_addr v4;
+  return ::inet_pton(AF_INET, host.c_str(), &v4) == 1 ||
+         ::inet_pton(AF_INET6, host.c_str(), &v6) == 1;
+}
+
+addrinfo lookup_hints(bool numeric) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV | (numeric ? AI_NUMERICHOST : 0);
+  return hints;
+}
+
 }  // namespace
+
+struct TcpLink::Resolution {
+  std::mutex mutex;
+  bool done = false;  // guarded by mutex, as are the three below
+  int gai = 0;
+  int sys_errno = 0;
+  addrinfo* addresses = nullptr;
+
+  ~Resolution() {
+    if (addresses != nullptr) ::freeaddrinfo(addresses);
+  }
+};
 
 TcpLink::TcpLink(std::string name, std::string host, std::uint16_t port)
     : FdLink(std::move(name)), host_(std::move(host)), port_(port) {}
 
 void TcpLink::close() {
   connecting_ = false;
+  resolution_.reset();  // a resolver thread still running finishes into its own copy
   FdLink::close();
+}
+
+OpenResult TcpLink::resolve_failed(int gai, int sys_errno) {
+  const std::error_code error = gai == EAI_SYSTEM
+                                    ? std::error_code(sys_errno, std::generic_category())
+                                    : std::make_error_code(std::errc::host_unreachable);
+  return {OpenState::failed,
+          fail(error, "cannot resolve \"" + host_ + "\": " + ::gai_strerror(gai))};
 }
 
 OpenResult TcpLink::open() {
   close();
   peer_.clear();
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* found = nullptr;
   const std::string service = std::to_string(port_);
-  const int gai = ::getaddrinfo(host_.c_str(), service.c_str(), &hints, &found);
-  if (gai != 0) {
-    const std::error_code error = gai == EAI_SYSTEM
-                                      ? std::error_code(errno, std::generic_category())
-                                      : std::make_error_code(std::errc::host_unreachable);
-    return {OpenState::failed,
-            fail(error, "cannot resolve \"" + host_ + "\": " + ::gai_strerror(gai))};
+  if (is_ip_literal(host_)) {
+    const addrinfo hints = lookup_hints(/*numeric=*/true);
+    addrinfo* found = nullptr;
+    const int gai = ::getaddrinfo(host_.c_str(), service.c_str(), &hints, &found);
+    if (gai != 0) return resolve_failed(gai, errno);
+    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
+    return connect_to(addresses.get());
   }
-  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
 
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+    return {OpenState::failed, fail({errno, std::generic_category()})};
+  }
+  fd_ = UniqueFd(pipe_fds[0]);
+  auto resolution = std::make_shared<Resolution>();
+  const int wake = pipe_fds[1];
+  try {
+    std::thread([resolution, wake, host = host_, service] {
+      const addrinfo hints = lookup_hints(/*numeric=*/false);
+      addrinfo* found = nullptr;
+      const int gai = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
+      {
+        std::lock_guard<std::mutex> lock(resolution->mutex);
+        resolution->gai = gai;
+        resolution->sys_errno = errno;
+        resolution->addresses = found;
+        resolution->done = true;
+      }
+      ::close(wake);  // the read end, polled by the driver, now reports POLLHUP
+    }).detach();
+  } catch (const std::system_error& e) {
+    ::close(wake);
+    return {OpenState::failed, fail(e.code(), "cannot start the resolver thread")};
+  }
+  resolution_ = std::move(resolution);
+  connecting_ = true;
+  return {OpenState::in_progress, {}};
+}
+
+OpenResult TcpLink::connect_to(const addrinfo* addresses) {
   // Try the addresses in order until one connects or starts connecting. Only immediate failures
   // (no IPv6 route, refused on loopback) move on: a connect in progress is followed through on
   // the one descriptor the driver polls, so a later failure is reported, not retried here.
   std::error_code last_error = std::make_error_code(std::errc::host_unreachable);
-  for (const addrinfo* ai = addresses.get(); ai != nullptr; ai = ai->ai_next) {
+  for (const addrinfo* ai = addresses; ai != nullptr; ai = ai->ai_next) {
     peer_ = numeric_address(ai->ai_addr, ai->ai_addrlen);
     UniqueFd sock(
         ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
@@ -86,6 +153,7 @@ OpenResult TcpLink::open() {
     // behaves like EINPROGRESS), so it must not be retried.
     if (::connect(sock.get(), ai->ai_addr, ai->ai_addrlen) == 0) {
       fd_ = std::move(sock);
+      connecting_ = false;
       return {OpenState::open, {}};
     }
     if (errno == EINPROGRESS || errno == EINTR) {
@@ -104,7 +172,29 @@ OpenResult TcpLink::finish_open(bool timed_out) {
     return {OpenState::failed, make_error_code(LinkErrc::not_connecting)};
   }
   if (timed_out) {
-    return {OpenState::failed, fail(std::make_error_code(std::errc::timed_out))};
+    const bool resolving = resolution_ != nullptr;
+    resolution_.reset();
+    return {OpenState::failed,
+            fail(std::make_error_code(std::errc::timed_out),
+                 resolving ? "resolving \"" + host_ + "\" timed out" : std::string())};
+  }
+  if (resolution_) {
+    // A local reference: the Resolution must outlive the lock even after resolution_.reset().
+    const std::shared_ptr<Resolution> r = resolution_;
+    int gai = 0, sys_errno = 0;
+    addrinfo* found = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(r->mutex);
+      if (!r->done) return {OpenState::in_progress, {}};
+      gai = r->gai;
+      sys_errno = r->sys_errno;
+      std::swap(found, r->addresses);
+    }
+    resolution_.reset();
+    fd_.reset();  // the pipe
+    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
+    if (gai != 0) return resolve_failed(gai, sys_errno);
+    return connect_to(addresses.get());
   }
   pollfd pfd{fd_.get(), POLLOUT, 0};
   if (retry_on_eintr([&] { return ::poll(&pfd, 1, 0); }) < 0) {

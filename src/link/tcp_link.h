@@ -2,7 +2,10 @@
 // a silently dead bridge is noticed, loss on EOF/reset. No frames, no waiting.
 #pragma once
 
+#include <netdb.h>
+
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "link/fd_link.h"
@@ -23,13 +26,16 @@ class TcpLink final : public FdLink {
   // literal without brackets; `port` 1..65535.
   TcpLink(std::string name, std::string host, std::uint16_t port);
 
-  // Resolves the host (getaddrinfo: no DNS for literals, but a host name may block for the
-  // resolver's timeout) and starts a connect: in_progress, or failed if every address failed now.
+  // Starts a connect: in_progress, or failed if every address failed at once. An IP literal is
+  // used as it is; a host name is resolved on a helper thread, because getaddrinfo may block for
+  // the resolver's timeout (mDNS names on a flaky Wi-Fi) and the driver's one poll loop serves
+  // every boiler. While resolving, fd() is a pipe that hangs up (POLLHUP) when the answer is in.
   OpenResult open() override;
-  // in_progress until fd() is writable; then open, or failed with the connect's error (SO_ERROR).
-  // timed_out = true: failed with ETIMEDOUT. Without a connect under way: open if open, else
-  // failed (not_connecting).
+  // in_progress while resolving or until fd() is writable; then open, or failed with the
+  // resolver's or the connect's error (SO_ERROR). timed_out = true: failed with ETIMEDOUT.
+  // Without a connect under way: open if open, else failed (not_connecting).
   OpenResult finish_open(bool timed_out) override;
+  bool is_resolving() const { return resolution_ != nullptr; }
   void close() override;
   // "127.0.0.1:2000" / "[::1]:2000": the address connected to (or being tried).
   std::string resolved_name() const override { return peer_; }
@@ -42,10 +48,16 @@ class TcpLink final : public FdLink {
   std::error_code eof_error() const override { return make_error_code(LinkErrc::closed_by_peer); }
 
  private:
+  struct Resolution;  // shared with the resolver thread, which may outlive the link
+
+  OpenResult connect_to(const addrinfo* addresses);
+  OpenResult resolve_failed(int gai, int sys_errno);
+
   std::string host_;
   std::uint16_t port_;
   std::string peer_;
   bool connecting_ = false;
+  std::shared_ptr<Resolution> resolution_;
 };
 
 }  // namespace intergas

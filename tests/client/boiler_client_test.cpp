@@ -280,6 +280,19 @@ TEST(BoilerClientCycles, AReadDuringARunningCycleKeepsThatCyclesReplies) {
   EXPECT_TRUE(reports[0].failures.empty());
 }
 
+TEST(BoilerClientTcp, ReadsABridgeGivenByHostName) {
+  SimProcess sim(INTERGAS_SIM_BINARY, {"--tcp", "0", "--no-pace", "--latency-ms", "10"});
+  ASSERT_TRUE(sim.ok()) << sim.log();
+  std::string device = sim.device();  // tcp://127.0.0.1:PORT
+  device.replace(device.find("127.0.0.1"), 9, "localhost");
+  auto c = client_for(device, options_for(Model::hre));
+  std::vector<Notice> notices;
+  ASSERT_FALSE(open_blocking(*c, milliseconds(5000), notices));
+  const CycleReport r = cycle(*c);
+  EXPECT_TRUE(r.health.up) << sim.log();
+  EXPECT_TRUE(r.failures.empty());
+}
+
 TEST(BoilerClientExclusive, ASecondReaderOnOneSerialDeviceIsRefused) {
   SimProcess sim(INTERGAS_SIM_BINARY,
                  {"--pty", temp_path("excl"), "--no-pace", "--latency-ms", "0"});

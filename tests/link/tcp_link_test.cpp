@@ -122,6 +122,52 @@ TEST(TcpLink, ConnectsInProgressThenFinishOpen) {
   EXPECT_EQ(link.finish_open(false).state, OpenState::open) << "no connect under way: still open";
 }
 
+// A host name is resolved on a helper thread: open() returns at once with a pipe to poll, which
+// hangs up when the answer is in; finish_open() then starts the connect.
+TEST(TcpLink, ResolvesAHostNameWithoutBlockingTheDriver) {
+  Listener listener;
+  TcpLink link("tcp://localhost:" + std::to_string(listener.port()), "localhost", listener.port());
+  const OpenResult started = link.open();
+  ASSERT_EQ(started.state, OpenState::in_progress) << started.error.message();
+  EXPECT_TRUE(link.is_resolving());
+  EXPECT_NE(poll_fd(link.fd(), POLLOUT) & POLLHUP, 0) << "the resolver's pipe hangs up when done";
+  const OpenResult result = connect(link);
+  ASSERT_EQ(result.state, OpenState::open) << result.error.message() << link.last_error_text();
+  EXPECT_FALSE(link.is_resolving());
+  EXPECT_TRUE(link.resolved_name() == "127.0.0.1:" + std::to_string(listener.port()) ||
+              link.resolved_name() == "[::1]:" + std::to_string(listener.port()))
+      << link.resolved_name();
+  if (link.resolved_name().rfind("127.0.0.1", 0) == 0) {
+    UniqueFd peer = listener.accept();
+    ASSERT_TRUE(peer);
+    EXPECT_FALSE(write_text(link, "S?\r"));
+  }
+}
+
+TEST(TcpLink, AnUnknownHostNameFailsWithTheResolversReason) {
+  TcpLink link("tcp://intergas-no-such-host.invalid:2000", "intergas-no-such-host.invalid", 2000);
+  // No DNS answers here at all (no network), which may take the resolver's full timeout.
+  OpenResult result = link.open();
+  for (int i = 0; i < 60 && result.state == OpenState::in_progress; ++i) {
+    poll_fd(link.fd(), POLLOUT, std::chrono::milliseconds(500));
+    result = link.finish_open(false);
+  }
+  EXPECT_EQ(result.state, OpenState::failed);
+  EXPECT_FALSE(link.is_open());
+  EXPECT_NE(link.last_error_text().find("cannot resolve \"intergas-no-such-host.invalid\""),
+            std::string::npos)
+      << link.last_error_text();
+}
+
+TEST(TcpLink, ClosingWhileResolvingLeavesNothingBehind) {
+  TcpLink link("tcp://localhost:2000", "localhost", 2000);
+  ASSERT_EQ(link.open().state, OpenState::in_progress);
+  link.close();  // the resolver thread finishes into its own copy of the state
+  EXPECT_FALSE(link.is_open());
+  EXPECT_FALSE(link.is_resolving());
+  EXPECT_EQ(link.finish_open(false).error, make_error_code(LinkErrc::not_connecting));
+}
+
 TEST(TcpLink, SetsNoDelayAndKeepAlive) {
   Listener listener;
   TcpLink link = make_loopback_link(listener.port());
