@@ -194,6 +194,13 @@ const std::vector<std::string>& plugin_types() {
   return types;
 }
 
+bool is_derive_type(const std::string& type) {
+  static const std::set<std::string> derive = {"operation_seconds", "burner_starts",    "events",
+                                               "gas_liters",        "dhw_water_liters", "requests",
+                                               "request_failures",  "reconnects"};
+  return derive.count(type) > 0;
+}
+
 Schedule BoilerConfig::schedule(std::chrono::milliseconds read_interval) const {
   Schedule s = Schedule::defaults(read_interval);
   for (Command c : kAllCommands) {

@@ -200,54 +200,79 @@ void* run_poller(void*) {
   return nullptr;
 }
 
+// The types must be there, and with the data-source kind the plugin fills in: a value_t holds
+// a gauge or a derive, and a wrong kind would be printed as garbage rather than refused.
+bool check_types() {
+  for (const std::string& type : plugin_types()) {
+    const data_set_t* ds = plugin_get_ds(type.c_str());
+    if (ds == nullptr) {
+      ERROR(
+          "intergas plugin: type \"%s\" is unknown: add intergas.types.db to TypesDB, after "
+          "the stock types.db",
+          type.c_str());
+      return false;
+    }
+    const int want = is_derive_type(type) ? DS_TYPE_DERIVE : DS_TYPE_GAUGE;
+    if (ds->ds_num != 1 || ds->ds[0].type != want) {
+      ERROR(
+          "intergas plugin: type \"%s\" is not intergas.types.db's: list intergas.types.db "
+          "after the stock types.db in TypesDB",
+          type.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+bool start_poller() {
+  if (!check_types()) return false;
+  poller = std::make_unique<Poller>(on_report, on_notice);
+  if (!poller->ok()) {
+    ERROR("intergas plugin: cannot create the poll loop's eventfd: %s", errno_text().c_str());
+    return false;
+  }
+  for (const auto& b : boilers) {
+    std::string error;
+    LinkOptions link_options;
+    link_options.connect_timeout = b->config.connect_timeout;
+    auto link = make_link(b->config.device, link_options, error);
+    if (!link) {
+      ERROR("intergas plugin: Boiler \"%s\": Device: %s", b->config.name.c_str(), error.c_str());
+      return false;
+    }
+    ClientOptions options;
+    options.session.model = b->config.model;
+    options.session.reply_timeout = b->config.reply_timeout;
+    options.session.settle = b->config.settle;
+    options.session.schedule = b->schedule;
+    options.connect_timeout = b->config.connect_timeout;
+    // Capped at the read interval, so a replugged adapter is read within two intervals.
+    options.reopen_cap = std::min(b->config.reconnect_max, b->interval);
+    poller->add(std::make_unique<BoilerClient>(std::move(link), options));
+  }
+  if (plugin_thread_create(&poller_thread, run_poller, nullptr, "intergas poll") != 0) {
+    ERROR("intergas plugin: cannot start the poll loop thread: %s", errno_text().c_str());
+    return false;
+  }
+  poller_running = true;
+  return true;
+}
+
 int init() {
+  bool started = false;
   try {
-    if (poller) return 0;  // init runs again after a failed plugin? be idempotent
-    for (const std::string& type : plugin_types()) {
-      if (plugin_get_ds(type.c_str()) == nullptr) {
-        ERROR(
-            "intergas plugin: type \"%s\" is unknown: add intergas.types.db to TypesDB, after "
-            "the stock types.db",
-            type.c_str());
-        return -1;
-      }
-    }
-    poller = std::make_unique<Poller>(on_report, on_notice);
-    if (!poller->ok()) {
-      ERROR("intergas plugin: cannot create the poll loop's eventfd: %s", errno_text().c_str());
-      return -1;
-    }
-    for (const auto& b : boilers) {
-      std::string error;
-      LinkOptions link_options;
-      link_options.connect_timeout = b->config.connect_timeout;
-      auto link = make_link(b->config.device, link_options, error);
-      if (!link) {
-        ERROR("intergas plugin: Boiler \"%s\": Device: %s", b->config.name.c_str(), error.c_str());
-        return -1;
-      }
-      ClientOptions options;
-      options.session.model = b->config.model;
-      options.session.reply_timeout = b->config.reply_timeout;
-      options.session.settle = b->config.settle;
-      options.session.schedule = b->schedule;
-      options.connect_timeout = b->config.connect_timeout;
-      // Capped at the read interval, so a replugged adapter is read within two intervals.
-      options.reopen_cap = std::min(b->config.reconnect_max, b->interval);
-      poller->add(std::make_unique<BoilerClient>(std::move(link), options));
-    }
-    if (plugin_thread_create(&poller_thread, run_poller, nullptr, "intergas poll") != 0) {
-      ERROR("intergas plugin: cannot start the poll loop thread: %s", errno_text().c_str());
-      return -1;
-    }
-    poller_running = true;
-    return 0;
+    started = poller_running || start_poller();
   } catch (const std::exception& e) {
     ERROR("intergas plugin: init failed: %s", e.what());
-    return -1;
   } catch (...) {
-    return -1;
+    ERROR("intergas plugin: init failed");
   }
+  if (started) return 0;
+  // A failed init unregisters only a read callback named "intergas"; ours are named per boiler,
+  // and left registered they would fail and be suspended for up to a day, in silence.
+  plugin_unregister_read_group(kPlugin);
+  poller.reset();
+  return -1;
 }
 
 int shutdown() {

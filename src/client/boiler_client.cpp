@@ -61,8 +61,7 @@ void BoilerClient::on_ready(short revents, TimePoint now) {
     return;
   }
   if (phase_ == LinkPhase::open && (revents & (POLLIN | POLLHUP | POLLERR))) {
-    read_input(now);
-    pump_session(now);
+    pump_session(now);  // reads the input first
   }
 }
 
@@ -81,8 +80,20 @@ void BoilerClient::on_tick(TimePoint now) {
 }
 
 void BoilerClient::begin_cycle(TimePoint now) {
+  if (phase_ == LinkPhase::connecting) {
+    // Resolving or connecting (TCP): the cycle starts once that ends, rather than reporting
+    // a link that is merely still coming up as down.
+    cycle_waits_for_open_ = true;
+    return;
+  }
   session_.begin_cycle(now);
   pump_session(now);
+}
+
+void BoilerClient::start_waiting_cycle(TimePoint now) {
+  if (!cycle_waits_for_open_) return;
+  cycle_waits_for_open_ = false;
+  session_.begin_cycle(now);
 }
 
 void BoilerClient::try_open(TimePoint now) {
@@ -103,7 +114,8 @@ void BoilerClient::try_open(TimePoint now) {
 
 void BoilerClient::opened(TimePoint now) {
   phase_ = LinkPhase::open;
-  backoff_.reset();
+  // The back-off is reset by the boiler's first valid reply, not here: a link that opens and
+  // drops at once (a bridge that accepts and hangs up) must not be retried every second.
   session_.on_link_opened(now);
   if (ever_opened_) {
     ++reconnects_;
@@ -112,6 +124,7 @@ void BoilerClient::opened(TimePoint now) {
     notice(Notice::Kind::link_opened, "opened " + link_->resolved_name());
   }
   ever_opened_ = true;
+  start_waiting_cycle(now);
 }
 
 void BoilerClient::open_failed(const std::error_code& error, TimePoint now) {
@@ -120,6 +133,7 @@ void BoilerClient::open_failed(const std::error_code& error, TimePoint now) {
   const auto delay = backoff_.next();
   reopen_at_ = now + delay;
   notice(Notice::Kind::open_failed, "cannot open " + problem(*link_, error), delay);
+  start_waiting_cycle(now);  // ends at once: the link is down
 }
 
 void BoilerClient::lost(const std::error_code& error, TimePoint now) {
@@ -134,8 +148,11 @@ void BoilerClient::lost(const std::error_code& error, TimePoint now) {
 }
 
 void BoilerClient::read_input(TimePoint now) {
+  // Bounded, so that a flooding bridge cannot hold the one poll loop that serves every boiler;
+  // poll is level-triggered, the rest is read on the next pass.
+  constexpr int kMaxReads = 16;
   std::uint8_t buffer[256];
-  for (;;) {
+  for (int reads = 0; reads < kMaxReads; ++reads) {
     const ReadResult r = link_->read_some(buffer, sizeof buffer);
     if (r.lost) {
       lost(r.error, now);
@@ -147,6 +164,11 @@ void BoilerClient::read_input(TimePoint now) {
 }
 
 void BoilerClient::pump_session(TimePoint now) {
+  if (phase_ == LinkPhase::open) {
+    // Input not yet read goes to the session first, so that it delays a request that is due
+    // (the line is not quiet) instead of being silently discarded by the drain before it.
+    read_input(now);
+  }
   if (phase_ == LinkPhase::open) {
     session_.on_timer(now);
     while (auto tx = session_.take_transmit(now)) {
@@ -176,6 +198,7 @@ void BoilerClient::collect_events() {
       building_.health.reconnects = reconnects_;
       building_.health.counters = session_.counters();
       if (done->status_ok) {
+        backoff_.reset();
         if (last_up_ != true) notice(Notice::Kind::boiler_answering, "boiler answering");
       } else if (last_up_ == true && phase_ == LinkPhase::open) {
         std::string why = "no valid status reply";

@@ -60,7 +60,8 @@ class BoilerClient {
   void on_ready(short revents, TimePoint now);
   // Call whenever next_wakeup() has passed (calling earlier is harmless).
   void on_tick(TimePoint now);
-  // Starts a read cycle now; a closed link ends it at once with up = 0.
+  // Starts a read cycle now; a closed link ends it at once with up = 0. While a TCP link is
+  // still resolving or connecting, the cycle waits for that to end.
   void begin_cycle(TimePoint now);
 
   // --- results ---
@@ -79,6 +80,7 @@ class BoilerClient {
   void open_failed(const std::error_code& error, TimePoint now);
   void lost(const std::error_code& error, TimePoint now);
   void read_input(TimePoint now);
+  void start_waiting_cycle(TimePoint now);
   void pump_session(TimePoint now);
   void collect_events();
   void notice(Notice::Kind kind, std::string text, std::chrono::milliseconds retry_in = {});
@@ -93,6 +95,7 @@ class BoilerClient {
   TimePoint reopen_at_{};  // when closed: next attempt (epoch = at once)
   TimePoint connect_deadline_{};
   bool ever_opened_ = false;
+  bool cycle_waits_for_open_ = false;
   std::uint64_t reconnects_ = 0;
   std::optional<bool> last_up_;
   CycleReport building_;

@@ -81,6 +81,8 @@ TcpLink::TcpLink(std::string name, std::string host, std::uint16_t port)
 void TcpLink::close() {
   connecting_ = false;
   resolution_.reset();  // a resolver thread still running finishes into its own copy
+  addresses_.reset();
+  next_address_ = nullptr;
   FdLink::close();
 }
 
@@ -101,10 +103,18 @@ OpenResult TcpLink::open() {
     addrinfo* found = nullptr;
     const int gai = ::getaddrinfo(host_.c_str(), service.c_str(), &hints, &found);
     if (gai != 0) return resolve_failed(gai, errno);
-    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
-    return connect_to(addresses.get());
+    addresses_.reset(found);
+    return connect_from(addresses_.get());
   }
 
+  if (last_resolution_) {
+    std::lock_guard<std::mutex> lock(last_resolution_->mutex);
+    if (!last_resolution_->done) {
+      return {OpenState::failed,
+              fail(std::make_error_code(std::errc::timed_out),
+                   "still resolving \"" + host_ + "\" (the resolver has not answered)")};
+    }
+  }
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
     return {OpenState::failed, fail({errno, std::generic_category()})};
@@ -130,17 +140,18 @@ OpenResult TcpLink::open() {
     ::close(wake);
     return {OpenState::failed, fail(e.code(), "cannot start the resolver thread")};
   }
+  last_resolution_ = resolution;
   resolution_ = std::move(resolution);
   connecting_ = true;
   return {OpenState::in_progress, {}};
 }
 
-OpenResult TcpLink::connect_to(const addrinfo* addresses) {
-  // Try the addresses in order until one connects or starts connecting. Only immediate failures
-  // (no IPv6 route, refused on loopback) move on: a connect in progress is followed through on
-  // the one descriptor the driver polls, so a later failure is reported, not retried here.
+OpenResult TcpLink::connect_from(const addrinfo* first) {
+  // Try the addresses in order until one connects or starts connecting. An immediate failure
+  // (no IPv6 route, refused on loopback) moves on here; a connect in progress is followed
+  // through on the one descriptor the driver polls, and finish_open moves on if it fails.
   std::error_code last_error = std::make_error_code(std::errc::host_unreachable);
-  for (const addrinfo* ai = addresses; ai != nullptr; ai = ai->ai_next) {
+  for (const addrinfo* ai = first; ai != nullptr; ai = ai->ai_next) {
     peer_ = numeric_address(ai->ai_addr, ai->ai_addrlen);
     UniqueFd sock(
         ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
@@ -159,6 +170,7 @@ OpenResult TcpLink::connect_to(const addrinfo* addresses) {
     if (errno == EINPROGRESS || errno == EINTR) {
       fd_ = std::move(sock);
       connecting_ = true;
+      next_address_ = ai->ai_next;
       return {OpenState::in_progress, {}};
     }
     last_error = {errno, std::generic_category()};
@@ -192,9 +204,9 @@ OpenResult TcpLink::finish_open(bool timed_out) {
     }
     resolution_.reset();
     fd_.reset();  // the pipe
-    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
+    addresses_.reset(found);
     if (gai != 0) return resolve_failed(gai, sys_errno);
-    return connect_to(addresses.get());
+    return connect_from(addresses_.get());
   }
   pollfd pfd{fd_.get(), POLLOUT, 0};
   if (retry_on_eintr([&] { return ::poll(&pfd, 1, 0); }) < 0) {
@@ -204,7 +216,13 @@ OpenResult TcpLink::finish_open(bool timed_out) {
   int so_error = 0;
   socklen_t length = sizeof so_error;
   if (::getsockopt(fd_.get(), SOL_SOCKET, SO_ERROR, &so_error, &length) != 0) so_error = errno;
-  if (so_error != 0) return {OpenState::failed, fail({so_error, std::generic_category()})};
+  if (so_error != 0) {
+    if (next_address_ != nullptr) {
+      fd_.reset();
+      return connect_from(next_address_);  // e.g. IPv6 refused or unreachable: try IPv4
+    }
+    return {OpenState::failed, fail({so_error, std::generic_category()})};
+  }
   connecting_ = false;
   return {OpenState::open, {}};
 }

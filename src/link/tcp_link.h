@@ -26,7 +26,8 @@ class TcpLink final : public FdLink {
   // literal without brackets; `port` 1..65535.
   TcpLink(std::string name, std::string host, std::uint16_t port);
 
-  // Starts a connect: in_progress, or failed if every address failed at once. An IP literal is
+  // Starts a connect: in_progress, or failed if every address failed at once (a host name's
+  // addresses are tried in turn, also when a connect fails later). An IP literal is
   // used as it is; a host name is resolved on a helper thread, because getaddrinfo may block for
   // the resolver's timeout (mDNS names on a flaky Wi-Fi) and the driver's one poll loop serves
   // every boiler. While resolving, fd() is a pipe that hangs up (POLLHUP) when the answer is in.
@@ -50,14 +51,22 @@ class TcpLink final : public FdLink {
  private:
   struct Resolution;  // shared with the resolver thread, which may outlive the link
 
-  OpenResult connect_to(const addrinfo* addresses);
+  using AddressList = std::unique_ptr<addrinfo, void (*)(addrinfo*)>;
+
+  // Connects to the addresses from `first` on; keeps the rest for finish_open.
+  OpenResult connect_from(const addrinfo* first);
   OpenResult resolve_failed(int gai, int sys_errno);
 
   std::string host_;
   std::uint16_t port_;
   std::string peer_;
   bool connecting_ = false;
-  std::shared_ptr<Resolution> resolution_;
+  std::shared_ptr<Resolution> resolution_;  // the resolution this open waits for
+  // The last resolver thread started, kept past close(): at most one runs per link, so a
+  // resolver slower than the back-off does not pile up threads.
+  std::shared_ptr<Resolution> last_resolution_;
+  AddressList addresses_{nullptr, &::freeaddrinfo};
+  const addrinfo* next_address_ = nullptr;  // to try if the connect under way fails
 };
 
 }  // namespace intergas

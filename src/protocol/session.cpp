@@ -19,11 +19,13 @@ void Session::on_link_opened(TimePoint now) {
   schedule_.reset();
   reply_.clear();
   has_rx_ = false;
+  late_window_end_ = TimePoint{};
 }
 
 void Session::on_link_lost(TimePoint now) {
   link_up_ = false;
-  queue_.clear();  // the rest of this cycle cannot be sent
+  cycle_pending_ = false;  // the cycle that ends now reports the loss; no second report
+  queue_.clear();          // the rest of this cycle cannot be sent
   if (phase_ == Phase::awaiting_reply || phase_ == Phase::settling) fail(Failure::io, now);
   if (cycle_active_) end_cycle(now);
 }
@@ -143,7 +145,13 @@ void Session::finish_reply(TimePoint now) {
 }
 
 void Session::fail(Failure reason, TimePoint now) {
-  (void)now;
+  // The boiler may still answer a request that timed out. Hold the next request back for one
+  // more reply_timeout, so that a late reply arrives while nothing is outstanding and is
+  // discarded, rather than being taken for the next command's reply (which, on a boiler without
+  // checksums, an unsupported and so silent next command would let through).
+  if (reason == Failure::timeout || reason == Failure::short_frame) {
+    late_window_end_ = now + config_.reply_timeout;
+  }
   ++counters_.failures[static_cast<int>(reason)];
   events_.push_back(RequestFailed{current_, reason, std::move(reply_)});
   reply_.clear();
@@ -162,11 +170,12 @@ void Session::after_exchange(TimePoint now) {
 }
 
 TimePoint Session::send_after() const {
-  if (!has_rx_) return ready_since_;
+  TimePoint quiet = std::max(ready_since_, late_window_end_);
+  if (has_rx_) quiet = std::max(quiet, last_rx_ + config_.settle);
   // Wait for a quiet line, but not for ever: on a line that never falls quiet (a chatty
-  // bridge, the wrong baud rate) the request goes out after reply_timeout and its garbled reply
-  // is counted, so the cycle still ends and `up` still reports.
-  return std::min(last_rx_ + config_.settle, ready_since_ + config_.reply_timeout);
+  // bridge, the wrong baud rate) the request goes out after reply_timeout all the same and its
+  // garbled reply is counted, so the cycle still ends and `up` still reports.
+  return std::min(quiet, std::max(ready_since_, late_window_end_) + config_.reply_timeout);
 }
 
 void Session::end_cycle(TimePoint now) {

@@ -3,14 +3,15 @@
 // owns all of that (CLI: one boiler, blocking; plugin: many boilers from one poll loop).
 //
 // Theory of operation. A read cycle sends the due commands one at a time, status first. A request
-// is only sent after the line has been quiet for `settle` (stray or late bytes push it back and are
-// discarded; a line that never falls quiet gets the request after reply_timeout all the same). Its
-// reply must reach reply_size() bytes before `reply_timeout`; it is then held until the line has
-// been quiet for `settle` again, and any byte in that window means the reply cannot be proven
-// aligned (a late reply to an earlier request, stray bytes, noise): it is dropped as implausible.
-// Without a checksum on HRE boilers this window, not luck, keeps a late reply to one command from
-// being taken as the reply to the next. A status timeout ends the cycle early: a silent boiler
-// costs one timeout per cycle, not one per command.
+// is only sent after the line has been quiet for `settle` (stray or late bytes push it back and
+// are discarded), and after a request timed out not before one more reply_timeout has passed, as
+// its reply may still come; a line that never falls quiet gets the request all the same
+// reply_timeout later. The reply must reach reply_size() bytes before `reply_timeout`; it is then
+// held until the line has been quiet for `settle` again, and any byte in that window means the
+// reply cannot be proven aligned (a late reply to an earlier request, stray bytes, noise): it is
+// dropped as implausible. Without a checksum on HRE boilers these windows, not luck, keep a late
+// reply to one command from being taken as the reply to the next. A status timeout ends the
+// cycle early: a silent boiler costs one timeout per cycle, not one per command.
 #pragma once
 
 #include <array>
@@ -112,7 +113,8 @@ class Session {
   void after_exchange(TimePoint now);
   void end_cycle(TimePoint now);
   void start_cycle(TimePoint now);
-  // When the next request may go out: after `settle` of quiet, or reply_timeout at the latest.
+  // When the next request may go out: after `settle` of quiet and past any late window, or
+  // reply_timeout after that at the latest.
   TimePoint send_after() const;
 
   SessionConfig config_;
@@ -126,7 +128,8 @@ class Session {
   std::deque<Command> queue_;
   Command current_ = Command::status;
   TimePoint sent_at_{};
-  TimePoint ready_since_{};  // when the next request became due
+  TimePoint ready_since_{};      // when the next request became due
+  TimePoint late_window_end_{};  // after a timeout: no request before this
   TimePoint last_rx_{};
   bool has_rx_ = false;
   Bytes reply_;

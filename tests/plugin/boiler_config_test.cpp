@@ -6,8 +6,11 @@
 #include <cctype>
 #include <cstring>
 #include <deque>
+#include <fstream>
 #include <functional>
 #include <memory>
+#include <set>
+#include <sstream>
 
 namespace intergas {
 namespace {
@@ -237,6 +240,28 @@ TEST_F(BoilerConfigTest, ReplyTimeoutMustFitTheInterval) {
   auto err = check_against_interval(boilers[0], milliseconds(2000));
   ASSERT_TRUE(err);
   EXPECT_EQ(err->rfind("Boiler \"kitchen\": ReplyTimeout: ", 0), 0u) << *err;
+}
+
+// plugin_types() and is_derive_type() must say what intergas.types.db says: init checks the
+// daemon's types against them.
+TEST(PluginTypes, MatchIntergasTypesDb) {
+  std::ifstream in(INTERGAS_TYPES_DB);
+  ASSERT_TRUE(in) << INTERGAS_TYPES_DB;
+  std::set<std::string> in_file;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::string name, ds;
+    fields >> name >> ds;
+    ASSERT_EQ(ds.rfind("value:", 0), 0u) << line;
+    const bool derive = ds.find(":DERIVE:") != std::string::npos;
+    EXPECT_TRUE(derive || ds.find(":GAUGE:") != std::string::npos) << line;
+    EXPECT_EQ(is_derive_type(name), derive) << name;
+    in_file.insert(name);
+  }
+  const std::set<std::string> listed(plugin_types().begin(), plugin_types().end());
+  EXPECT_EQ(in_file, listed);
 }
 
 }  // namespace

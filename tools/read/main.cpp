@@ -213,8 +213,10 @@ int run(const Options& o) {
     std::fprintf(stderr, "intergas-read: %s\n", failed->c_str());
     return kExitFailure;
   }
-  // A cycle of 7 commands at most: each reply timeout plus settle time, plus slack.
-  const auto limit = (options.session.reply_timeout + options.session.settle) * (kCommandCount + 1);
+  // A cycle of 7 commands at most, each of which may wait a late window (one reply timeout)
+  // and its own reply timeout, plus the settle time; one command's worth of slack.
+  const auto per_command = 2 * options.session.reply_timeout + options.session.settle;
+  const auto limit = per_command * (kCommandCount + 1);
   int status = kExitOk;
   for (;;) {
     const auto started = Clock::now();
