@@ -52,6 +52,18 @@ class SessionTest : public ::testing::Test {
     while (auto e = s().next_event()) out.push_back(std::move(*e));
     return out;
   }
+  // A cycle of status, status_extra and counters: status answers, status_extra times out.
+  void time_out_status_extra_before_counters() {
+    SessionConfig c = config();
+    c.schedule.set_every(Command::counters, 1);
+    c.schedule.set_every(Command::status_extra, 1);
+    make(c);
+    s().begin_cycle(now_);
+    ASSERT_TRUE(std::holds_alternative<ReplyDecoded>(exchange(kStatusFrame)[0]));
+    advance(milliseconds(150));
+    ASSERT_EQ(send().command, Command::status_extra);
+    fire();
+  }
   // Sends the next request, answers it whole after 100 ms, lets it settle; returns the events.
   std::vector<Event> exchange(const Bytes& reply) {
     send();
@@ -247,15 +259,7 @@ TEST_F(SessionTest, ShortFrameIsCountedThenTheNextCycleIsClean) {
 // its own (an unsupported command), which would otherwise let the late frame through as its
 // reply on a boiler without checksums.
 TEST_F(SessionTest, HoldsTheNextRequestBackWhileALateReplyMayStillCome) {
-  SessionConfig c = config();
-  c.schedule.set_every(Command::counters, 1);
-  c.schedule.set_every(Command::status_extra, 1);
-  make(c);
-  s().begin_cycle(now_);
-  ASSERT_TRUE(std::holds_alternative<ReplyDecoded>(exchange(kStatusFrame)[0]));
-  advance(milliseconds(150));
-  ASSERT_EQ(send().command, Command::status_extra);
-  fire();  // status_extra times out
+  ASSERT_NO_FATAL_FAILURE(time_out_status_extra_before_counters());
   auto ev = events();
   ASSERT_EQ(ev.size(), 1u);
   EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::timeout);
@@ -280,15 +284,7 @@ TEST_F(SessionTest, HoldsTheNextRequestBackWhileALateReplyMayStillCome) {
 // A reply later still, arriving while the next request is outstanding, meets that request's
 // own reply: more than a frame, so neither is trusted.
 TEST_F(SessionTest, NeverTakesALateReplyAsTheNextCommandsReply) {
-  SessionConfig c = config();
-  c.schedule.set_every(Command::counters, 1);
-  c.schedule.set_every(Command::status_extra, 1);
-  make(c);
-  s().begin_cycle(now_);
-  ASSERT_TRUE(std::holds_alternative<ReplyDecoded>(exchange(kStatusFrame)[0]));
-  advance(milliseconds(150));
-  ASSERT_EQ(send().command, Command::status_extra);
-  fire();  // status_extra times out
+  time_out_status_extra_before_counters();
   ASSERT_EQ(events().size(), 1u);
   fire();  // the late window passes in silence
   ASSERT_EQ(send().command, Command::counters);
