@@ -14,6 +14,7 @@
 #include <string>
 
 #include "link/link_error.h"
+#include "tests/link/link_text.h"
 #include "tests/support/pty_pair.h"
 
 namespace intergas {
@@ -22,30 +23,15 @@ namespace {
 using test::kWaitLimit;
 using test::poll_fd;
 using test::PtyPair;
+using test::read_text;
 using test::SocatPair;
 using test::TempDir;
 using test::wait_until;
+using test::write_text;
 
 std::string canonical(const std::string& path) {
   char buffer[PATH_MAX];
   return ::realpath(path.c_str(), buffer) ? std::string(buffer) : path;
-}
-
-std::error_code write_text(Link& link, const std::string& text) {
-  return link.write_all(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-}
-
-// Reads from `link` until `size` bytes came, the link was lost, or the wait limit passed.
-std::string read_text(Link& link, std::size_t size) {
-  std::string got;
-  wait_until([&] {
-    if (poll_fd(link.fd(), POLLIN, kWaitLimit) == 0) return true;
-    std::uint8_t buffer[64];
-    const ReadResult result = link.read_some(buffer, std::min(sizeof buffer, size - got.size()));
-    got.append(reinterpret_cast<const char*>(buffer), result.bytes);
-    return result.lost || got.size() >= size;
-  });
-  return got;
 }
 
 // Polls the link (as the driver would) and reads once the descriptor reports something.

@@ -14,6 +14,7 @@
 
 #include "link/link_error.h"
 #include "link/unique_fd.h"
+#include "tests/link/link_text.h"
 #include "tests/support/pty_pair.h"
 
 namespace intergas {
@@ -21,7 +22,9 @@ namespace {
 
 using test::kWaitLimit;
 using test::poll_fd;
+using test::read_text;
 using test::wait_until;
+using test::write_text;
 
 // A listening socket on 127.0.0.1 (`port` 0: any free port).
 class Listener {
@@ -74,22 +77,6 @@ OpenResult connect(Link& link) {
     return result.state != OpenState::in_progress;
   });
   return result;
-}
-
-std::error_code write_text(Link& link, const std::string& text) {
-  return link.write_all(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-}
-
-std::string read_text(Link& link, std::size_t size) {
-  std::string got;
-  wait_until([&] {
-    if (poll_fd(link.fd(), POLLIN, kWaitLimit) == 0) return true;
-    std::uint8_t buffer[64];
-    const ReadResult result = link.read_some(buffer, std::min(sizeof buffer, size - got.size()));
-    got.append(reinterpret_cast<const char*>(buffer), result.bytes);
-    return result.lost || got.size() >= size;
-  });
-  return got;
 }
 
 ReadResult read_after_poll(Link& link) {
