@@ -36,7 +36,7 @@ void StatusMetrics(benchmark::State& state) {
   std::vector<Metric> out;
   for (auto _ : state) {
     out.clear();
-    append_reading_metrics(reading, Model::hre, out);
+    append_reading_metrics(reading, out);
     benchmark::DoNotOptimize(out.data());
   }
   state.counters["metrics"] = static_cast<double>(out.size());

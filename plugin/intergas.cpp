@@ -88,7 +88,7 @@ void on_report(std::size_t i, CycleReport&& report) {
     std::vector<Metric> metrics;
     for (const ReplyDecoded& reply : report.replies) {
       metrics.clear();
-      append_reading_metrics(reply.reading, b.config.model, metrics);
+      append_reading_metrics(reply.reading, metrics);
       // A group read every N cycles carries its real period, so collectd does not expire it
       // between two reads (METRICS.md).
       const int every = std::max(1, b.schedule.every(reply.command));

@@ -40,7 +40,7 @@ class Out {
   std::vector<Metric>& out_;
 };
 
-void status_metrics(const StatusReading& r, Model model, Out& o) {
+void status_metrics(const StatusReading& r, Out& o) {
   o.gauge("temperature_celsius", "heat_exchanger", r.heat_exchanger_celsius);
   o.gauge("temperature_celsius", "supply", r.supply_celsius);
   o.gauge("temperature_celsius", "return", r.return_celsius);
@@ -75,7 +75,6 @@ void status_metrics(const StatusReading& r, Model model, Out& o) {
   o.gauge("fault_active", "", r.is_lockout() ? 1.0 : 0.0);
   o.gauge("fault_code", "current", r.current_fault());
   o.gauge("fault_code", "last", r.last_fault());
-  (void)model;
 }
 
 void status_extra_metrics(const StatusExtraReading& r, Out& o) {
@@ -140,13 +139,13 @@ void append_json_string(std::string& out, const std::string& s) {
 
 }  // namespace
 
-void append_reading_metrics(const Reading& reading, Model model, std::vector<Metric>& out) {
+void append_reading_metrics(const Reading& reading, std::vector<Metric>& out) {
   Out o(out);
   std::visit(
       [&](const auto& r) {
         using T = std::decay_t<decltype(r)>;
         if constexpr (std::is_same_v<T, StatusReading>) {
-          status_metrics(r, model, o);
+          status_metrics(r, o);
         } else if constexpr (std::is_same_v<T, StatusExtraReading>) {
           status_extra_metrics(r, o);
         } else if constexpr (std::is_same_v<T, CountersReading>) {

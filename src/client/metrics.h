@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "protocol/command.h"
-#include "protocol/model.h"
 #include "protocol/reading.h"
 #include "protocol/session.h"
 
@@ -26,9 +25,10 @@ struct Metric {
   double value() const { return kind == DsKind::gauge ? gauge : static_cast<double>(derive); }
 };
 
-// Appends the metrics of one reading. Values that are not known are left out (METRICS.md).
+// Appends the metrics of one reading. Values that are not known are left out (METRICS.md). The
+// model matters only to decoding: a reading maps to the same identifiers on every model.
 // fault_stats readings give no metrics (the contract has none).
-void append_reading_metrics(const Reading& reading, Model model, std::vector<Metric>& out);
+void append_reading_metrics(const Reading& reading, std::vector<Metric>& out);
 
 // Health of one boiler at the end of a cycle (METRICS.md "Health of the link").
 struct Health {

@@ -50,33 +50,7 @@ std::unique_ptr<BoilerClient> client_for(const std::string& device, const Client
 // Field-by-field equality of every decoded reading with the simulator's state.
 void expect_matches_state(const CycleReport& r, const sim::BoilerState& s) {
   for (const ReplyDecoded& reply : r.replies) {
-    SCOPED_TRACE(std::string(command_name(reply.command)));
-    std::visit(
-        [&](const auto& reading) {
-          using T = std::decay_t<decltype(reading)>;
-          if constexpr (std::is_same_v<T, StatusReading>) {
-            EXPECT_TRUE(reading == s.status);
-          }
-          if constexpr (std::is_same_v<T, StatusExtraReading>) {
-            EXPECT_TRUE(reading == s.status_extra);
-          }
-          if constexpr (std::is_same_v<T, DiagnosticsReading>) {
-            EXPECT_TRUE(reading == s.diagnostics);
-          }
-          if constexpr (std::is_same_v<T, CountersReading>) {
-            EXPECT_TRUE(reading == s.counters);
-          }
-          if constexpr (std::is_same_v<T, ParametersReading>) {
-            EXPECT_TRUE(reading == s.parameters);
-          }
-          if constexpr (std::is_same_v<T, VersionReading>) {
-            EXPECT_TRUE(reading == s.version);
-          }
-          if constexpr (std::is_same_v<T, FaultStatsReading>) {
-            EXPECT_TRUE(reading == s.fault_stats);
-          }
-        },
-        reply.reading);
+    EXPECT_TRUE(reply.reading == sim::reading_of(s, reply.command)) << command_name(reply.command);
   }
 }
 

@@ -41,7 +41,7 @@ StatusReading idle_status() {
 
 TEST(StatusMetrics, NamesUnitsAndLeftOutValues) {
   std::vector<Metric> out;
-  append_reading_metrics(idle_status(), Model::hre, out);
+  append_reading_metrics(idle_status(), out);
   auto m = by_key(out);
   EXPECT_DOUBLE_EQ(m.at({"temperature_celsius", "supply"}).gauge, 40.45);
   EXPECT_DOUBLE_EQ(m.at({"temperature_celsius", "heat_exchanger"}).gauge, 40.28);
@@ -66,7 +66,7 @@ TEST(StatusMetrics, StateSetsHaveExactlyOneTrueMember) {
     r.status_code = static_cast<std::uint8_t>(code);
     r.burner_state_raw = code == 99 ? 3 : 32;
     std::vector<Metric> out;
-    append_reading_metrics(r, Model::hre, out);
+    append_reading_metrics(r, out);
     double status_sum = 0, burner_sum = 0;
     int status_series = 0;
     for (const auto& x : out) {
@@ -95,7 +95,7 @@ TEST(StatusMetrics, LockoutGivesTheCurrentAndLastFault) {
   r.burner_state_raw = 128;
   r.fault_code_raw = 0;  // F00 is a fault, not "none"
   std::vector<Metric> out;
-  append_reading_metrics(r, Model::hre, out);
+  append_reading_metrics(r, out);
   auto m = by_key(out);
   EXPECT_EQ(m.at({"fault_active", ""}).gauge, 1);
   EXPECT_EQ(m.at({"fault_code", "current"}).gauge, 0);
@@ -113,7 +113,7 @@ TEST(CounterMetrics, HoursBecomeSecondsAndDecilitresWholeLitres) {
   c.gas_dhw_decilitres = 5191142;
   c.dhw_water_decilitres = 779017;
   std::vector<Metric> out;
-  append_reading_metrics(c, Model::hre, out);
+  append_reading_metrics(c, out);
   auto m = by_key(out);
   EXPECT_EQ(m.at({"operation_seconds", "powered"}).derive, 18491LL * 3600);
   EXPECT_EQ(m.at({"operation_seconds", "powered"}).kind, DsKind::derive);

@@ -39,10 +39,7 @@ std::map<std::string, std::string> labels_of(const Metric& m, const std::string&
 // What the plugin must export for a boiler in `state` (every group read once).
 std::vector<Metric> expected_metrics(const sim::BoilerState& s) {
   std::vector<Metric> out;
-  for (const Reading& r : std::vector<Reading>{s.status, s.status_extra, s.diagnostics, s.counters,
-                                               s.parameters, s.version}) {
-    append_reading_metrics(r, s.model, out);
-  }
+  for (Command c : kAllCommands) append_reading_metrics(sim::reading_of(s, c), out);
   return out;
 }
 

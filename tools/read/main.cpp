@@ -169,7 +169,7 @@ void print_report(const CycleReport& report, const Options& o) {
         out += format_table(r.reading, o.model) + "\n";
         break;
       case Format::json:
-        append_reading_metrics(r.reading, o.model, metrics);
+        append_reading_metrics(r.reading, metrics);
         break;
       case Format::raw:
         out += std::string(command_name(r.command)) + " " + to_hex(r.raw) + "\n";

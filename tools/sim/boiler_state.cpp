@@ -465,6 +465,26 @@ const std::vector<std::string_view>& profile_names() {
   return names;
 }
 
+Reading reading_of(const BoilerState& s, Command c) {
+  switch (c) {
+    case Command::status:
+      return s.status;
+    case Command::status_extra:
+      return s.status_extra;
+    case Command::diagnostics:
+      return s.diagnostics;
+    case Command::counters:
+      return s.counters;
+    case Command::parameters:
+      return s.parameters;
+    case Command::version:
+      return s.version;
+    case Command::fault_stats:
+      return s.fault_stats;
+  }
+  return s.status;
+}
+
 bool make_profile(std::string_view name, BoilerState& out) {
   BoilerState s;
   if (name == "idle") {

@@ -14,6 +14,7 @@
 #include "protocol/fault_stats.h"
 #include "protocol/model.h"
 #include "protocol/parameters.h"
+#include "protocol/reading.h"
 #include "protocol/status.h"
 #include "protocol/status_extra.h"
 #include "protocol/version.h"
@@ -33,6 +34,9 @@ struct BoilerState {
   // temperature and an undecoded mixer value); kept raw so LC's frame can be replayed exactly.
   std::array<std::uint8_t, 4> status_xtreme_bytes_18_21{};
 };
+
+// The reading this state answers command `c` with (what a reader should decode).
+Reading reading_of(const BoilerState& s, Command c);
 
 // Names of the built-in profiles: idle, heating, hot_water, lockout, cw6, xtreme.
 const std::vector<std::string_view>& profile_names();

@@ -174,9 +174,8 @@ int run(int argc, char** argv) {
     // asks for, mapped by the same code the plugin dispatches with.
     const intergas::sim::BoilerState& st = options.initial;
     std::vector<intergas::Metric> metrics;
-    for (const intergas::Reading& r : std::vector<intergas::Reading>{
-             st.status, st.status_extra, st.diagnostics, st.counters, st.parameters, st.version}) {
-      intergas::append_reading_metrics(r, st.model, metrics);
+    for (intergas::Command c : intergas::kAllCommands) {
+      intergas::append_reading_metrics(intergas::sim::reading_of(st, c), metrics);
     }
     std::fputs(intergas::metrics_json(metrics).c_str(), stdout);
     return 0;
