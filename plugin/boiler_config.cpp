@@ -187,7 +187,7 @@ const std::vector<std::string>& plugin_types() {
                                                  "firmware_info",
                                                  "up",
                                                  "link_open",
-                                                 "requests",
+                                                 "requests_sent",
                                                  "request_failures",
                                                  "reconnects",
                                                  "request_duration_seconds"};
@@ -196,7 +196,7 @@ const std::vector<std::string>& plugin_types() {
 
 bool is_derive_type(const std::string& type) {
   static const std::set<std::string> derive = {"operation_seconds", "burner_starts",    "events",
-                                               "gas_liters",        "dhw_water_liters", "requests",
+                                               "gas_liters",        "dhw_water_liters", "requests_sent",
                                                "request_failures",  "reconnects"};
   return derive.count(type) > 0;
 }

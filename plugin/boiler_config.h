@@ -49,7 +49,7 @@ std::optional<std::string> check_against_interval(const BoilerConfig& boiler,
 
 // The collectd types the plugin dispatches (those of intergas.types.db).
 const std::vector<std::string>& plugin_types();
-// Whether `type` is a DERIVE in intergas.types.db (a counter: requests, gas_liters, ...).
+// Whether `type` is a DERIVE in intergas.types.db (a counter: requests_sent, gas_liters, ...).
 bool is_derive_type(const std::string& type);
 
 }  // namespace intergas

@@ -215,8 +215,8 @@ bool check_types() {
     const int want = is_derive_type(type) ? DS_TYPE_DERIVE : DS_TYPE_GAUGE;
     if (ds->ds_num != 1 || ds->ds[0].type != want) {
       ERROR(
-          "intergas plugin: type \"%s\" is not intergas.types.db's: list intergas.types.db "
-          "after the stock types.db in TypesDB",
+          "intergas plugin: type \"%s\" is not intergas.types.db's: another file in TypesDB "
+          "redefines it; list intergas.types.db last",
           type.c_str());
       return false;
     }

@@ -169,7 +169,7 @@ void append_health_metrics(const Health& h, const Schedule& schedule, std::vecto
   for (Command c : kAllCommands) {
     if (schedule.every(c) <= 0) continue;
     const auto i = static_cast<std::size_t>(command_index(c));
-    o.derive("requests", std::string(command_name(c)),
+    o.derive("requests_sent", std::string(command_name(c)),
              static_cast<std::int64_t>(h.counters.requests[i]));
   }
   for (Failure f : kAllFailures) {

@@ -141,9 +141,9 @@ TEST(HealthMetrics, AlwaysCarryUpLinkAndEveryFailureReason) {
   EXPECT_EQ(m.at({"reconnects", ""}).derive, 3);
   EXPECT_EQ(m.at({"request_failures", "io"}).derive, 2);
   EXPECT_EQ(m.at({"request_failures", "checksum"}).derive, 0);
-  EXPECT_EQ(m.at({"requests", "status"}).derive, 10);
-  EXPECT_EQ(m.at({"requests", "counters"}).derive, 0);
-  EXPECT_EQ(m.count({"requests", "version"}), 0u) << "disabled commands have no series";
+  EXPECT_EQ(m.at({"requests_sent", "status"}).derive, 10);
+  EXPECT_EQ(m.at({"requests_sent", "counters"}).derive, 0);
+  EXPECT_EQ(m.count({"requests_sent", "version"}), 0u) << "disabled commands have no series";
   EXPECT_DOUBLE_EQ(m.at({"request_duration_seconds", "status"}).gauge, 0.133);
   EXPECT_EQ(m.count({"request_duration_seconds", "counters"}), 0u) << "no exchange yet";
 }

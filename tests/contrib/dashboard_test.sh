@@ -175,7 +175,7 @@ wait_until 40 "the boiler to be up in Prometheus" has_data "collectd_intergas_up
 wait_until 30 "two samples of the counters" \
   has_data "count_over_time(collectd_intergas_gas_liters_total{$sel}[5m]) >= 2"
 wait_until 30 "two samples of the request counters" \
-  has_data "count_over_time(collectd_intergas_requests_total{$sel,type=\"status\"}[5m]) >= 2"
+  has_data "count_over_time(collectd_intergas_requests_sent_total{$sel,type=\"status\"}[5m]) >= 2"
 
 # The fault panels need a lockout: switch the simulated boiler mid-run.
 echo "profile lockout" >&3

@@ -63,7 +63,7 @@ std::string compare(const std::vector<Sample>& samples, const std::vector<Metric
   }
   static const std::vector<std::string> health = {"collectd_intergas_up",
                                                   "collectd_intergas_link_open",
-                                                  "collectd_intergas_requests_total",
+                                                  "collectd_intergas_requests_sent_total",
                                                   "collectd_intergas_request_failures_total",
                                                   "collectd_intergas_reconnects_total",
                                                   "collectd_intergas_request_duration_seconds"};
@@ -136,7 +136,7 @@ TEST_F(CollectdE2E, EverySeriesEqualsTheSimulatorStateAndPassesPromtool) {
   const auto samples = test::parse_exposition(scrape);
   EXPECT_EQ(value_of(samples, "collectd_intergas_up"), 1);
   EXPECT_EQ(value_of(samples, "collectd_intergas_link_open"), 1);
-  EXPECT_GE(value_of(samples, "collectd_intergas_requests_total", {{"type", "status"}}), 1);
+  EXPECT_GE(value_of(samples, "collectd_intergas_requests_sent_total", {{"type", "status"}}), 1);
   EXPECT_EQ(value_of(samples, "collectd_intergas_request_failures_total", {{"type", "timeout"}}),
             0);
   const double duration =
@@ -294,10 +294,9 @@ INSTANTIATE_TEST_SUITE_P(
                     "intergas plugin: Boiler \"attic\": Device: "}),
     [](const ::testing::TestParamInfo<ConfigError>& p) { return std::string(p.param.name); });
 
-// intergas.types.db listed before the stock file leaves the stock GAUGE `requests` in force:
-// init refuses to run with it (a derive written into a gauge would export garbage), says how to
-// fix it, and `collectd -T` fails.
-TEST_F(CollectdE2E, TypesDbInTheWrongOrderIsRefusedAtInit) {
+// Without intergas.types.db in TypesDB, init refuses to run (a value of an unknown type would be
+// dropped with only an info line), says how to fix it, and `collectd -T` fails.
+TEST_F(CollectdE2E, MissingTypesDbIsRefusedAtInit) {
   CollectdOptions o;
   o.plugin_dir = INTERGAS_PLUGIN_DIR;
   o.types_db = INTERGAS_TYPES_DB;
@@ -305,17 +304,17 @@ TEST_F(CollectdE2E, TypesDbInTheWrongOrderIsRefusedAtInit) {
   o.boilers_config = boiler_block(pty_path());
   std::string conf =
       CollectdProcess::config_text(o, test::free_tcp_port(), dir_ + "/csv", "stderr");
-  const std::string stock =
+  const std::string both =
       "\"/usr/share/collectd/types.db\" \"" + std::string(INTERGAS_TYPES_DB) + "\"";
-  const auto at = conf.find(stock);
+  const auto at = conf.find(both);
   ASSERT_NE(at, std::string::npos);
-  conf.replace(at, stock.size(),
-               "\"" + std::string(INTERGAS_TYPES_DB) + "\" \"/usr/share/collectd/types.db\"");
-  test::write_file(dir_ + "/order.conf", conf);
-  const auto r = test::run_command({"/usr/sbin/collectd", "-T", "-C", dir_ + "/order.conf"},
+  conf.replace(at, both.size(), "\"/usr/share/collectd/types.db\"");
+  test::write_file(dir_ + "/missing.conf", conf);
+  const auto r = test::run_command({"/usr/sbin/collectd", "-T", "-C", dir_ + "/missing.conf"},
                                    milliseconds(15000));
   EXPECT_NE(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("intergas plugin: type \"requests\" is not intergas.types.db's"),
+  EXPECT_NE(r.output.find("intergas plugin: type \"temperature_celsius\" is unknown: add "
+                          "intergas.types.db to TypesDB"),
             std::string::npos)
       << r.output;
 }
@@ -366,7 +365,7 @@ TEST_F(CollectdE2E, SoakWithInjectedFaultsExportsOnlyTheTruth) {
     failures += n;
   }
   const double requests =
-      value_of(samples, "collectd_intergas_requests_total", {{"type", "status"}});
+      value_of(samples, "collectd_intergas_requests_sent_total", {{"type", "status"}});
   std::printf(
       "soak: %d s, %d scrapes, %d values checked, %.0f status requests, %.0f failures, up in %d%% "
       "of scrapes\n",
