@@ -136,7 +136,9 @@ std::optional<std::string> parse_boiler(const oconfig_item_t& block,
     } else if (key_is(c, "Interval")) {
       problem = read_seconds(c, 1, 86400, b.interval);
     } else if (key_is(c, "ReplyTimeout")) {
-      problem = read_seconds(c, 0.05, 10, b.reply_timeout);
+      std::chrono::milliseconds v{};
+      problem = read_seconds(c, 0.05, 10, v);
+      b.reply_timeout = v;
     } else if (key_is(c, "SettleTime")) {
       problem = read_seconds(c, 0.01, 2, b.settle);
     } else if (key_is(c, "ConnectTimeout")) {
@@ -195,9 +197,9 @@ const std::vector<std::string>& plugin_types() {
 }
 
 bool is_derive_type(const std::string& type) {
-  static const std::set<std::string> derive = {"operation_seconds", "burner_starts",    "events",
-                                               "gas_liters",        "dhw_water_liters", "requests_sent",
-                                               "request_failures",  "reconnects"};
+  static const std::set<std::string> derive = {
+      "operation_seconds", "burner_starts", "events",           "gas_liters",
+      "dhw_water_liters",  "requests_sent", "request_failures", "reconnects"};
   return derive.count(type) > 0;
 }
 
@@ -228,15 +230,57 @@ std::optional<std::string> parse_plugin_block(const oconfig_item_t& plugin_block
   return std::nullopt;
 }
 
-std::optional<std::string> check_against_interval(const BoilerConfig& b,
-                                                  std::chrono::milliseconds read_interval) {
-  // A status exchange must fit in a read interval, or every cycle would overrun the next.
-  if (b.reply_timeout + b.settle >= read_interval) {
-    return "Boiler " + quoted(b.name) +
-           ": ReplyTimeout: " + std::to_string(b.reply_timeout.count()) +
-           " ms plus SettleTime must be shorter than the read interval (" +
-           std::to_string(read_interval.count()) + " ms)";
+std::optional<std::string> resolve_timing(const BoilerConfig& b,
+                                          std::chrono::milliseconds global_interval, Timing& out) {
+  using std::chrono::milliseconds;
+  constexpr milliseconds kDefaultReplyTimeout{1000};
+  constexpr milliseconds kShortestReplyTimeout{250};  // EB measured <= 150 ms (protocol.md 13)
+  out = Timing{};
+  const bool own_interval = b.interval.count() > 0;
+  out.interval = own_interval ? b.interval : global_interval;
+  // The shortest whole-second interval longer than `needed`.
+  auto seconds_above = [](milliseconds needed) {
+    return milliseconds((needed.count() / 1000 + 1) * 1000);
+  };
+  auto ms = [](milliseconds v) { return std::to_string(v.count()) + " ms"; };
+
+  if (b.reply_timeout) {
+    out.reply_timeout = *b.reply_timeout;
+    if (out.reply_timeout + b.settle < out.interval) return std::nullopt;
+    if (own_interval) {
+      return "Boiler " + quoted(b.name) + ": ReplyTimeout: " + ms(out.reply_timeout) +
+             " plus SettleTime must be shorter than the read interval (" + ms(out.interval) + ")";
+    }
+    const milliseconds longer = seconds_above(out.reply_timeout + b.settle);
+    out.warning = "Boiler " + quoted(b.name) + ": ReplyTimeout " + ms(out.reply_timeout) +
+                  " plus SettleTime " + ms(b.settle) + " do not fit collectd's Interval (" +
+                  ms(out.interval) + "): reading this boiler every " + ms(longer) +
+                  " instead (set Interval in the Boiler block to choose)";
+    out.interval = longer;
+    return std::nullopt;
   }
+
+  const milliseconds fitted = (out.interval - b.settle) / 2;
+  if (fitted >= kShortestReplyTimeout) {
+    out.reply_timeout = std::min(kDefaultReplyTimeout, fitted);
+    if (out.reply_timeout < kDefaultReplyTimeout) {
+      out.note = "Boiler " + quoted(b.name) + ": ReplyTimeout " + ms(out.reply_timeout) +
+                 ", fitted to the read interval (" + ms(out.interval) + ")";
+    }
+    return std::nullopt;
+  }
+  if (own_interval) {
+    return "Boiler " + quoted(b.name) + ": Interval: " + ms(out.interval) +
+           " leaves no room for a reply after SettleTime (" + ms(b.settle) + "); use at least " +
+           ms(seconds_above(2 * kShortestReplyTimeout + b.settle));
+  }
+  const milliseconds longer = seconds_above(2 * kShortestReplyTimeout + b.settle);
+  out.warning = "Boiler " + quoted(b.name) + ": collectd's Interval (" + ms(out.interval) +
+                ") leaves no room for a reply after SettleTime (" + ms(b.settle) +
+                "): reading this boiler every " + ms(longer) +
+                " instead (set Interval in the Boiler block to choose)";
+  out.interval = longer;
+  out.reply_timeout = std::min(kDefaultReplyTimeout, (longer - b.settle) / 2);
   return std::nullopt;
 }
 

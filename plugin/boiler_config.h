@@ -26,7 +26,8 @@ struct BoilerConfig {
   std::string device;
   Model model = Model::hre;
   std::chrono::milliseconds interval{0};  // 0: collectd's interval for this plugin
-  std::chrono::milliseconds reply_timeout{1000};
+  // Unset: 1 s, shortened to fit a short read interval (see resolve_timing).
+  std::optional<std::chrono::milliseconds> reply_timeout;
   std::chrono::milliseconds settle{150};
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds reconnect_max{30000};         // further capped at the read interval
@@ -43,9 +44,22 @@ struct BoilerConfig {
 std::optional<std::string> parse_plugin_block(const oconfig_item_t& plugin_block,
                                               std::vector<BoilerConfig>& boilers);
 
-// Checks that need the effective read interval (known only when the callback is registered).
-std::optional<std::string> check_against_interval(const BoilerConfig& boiler,
-                                                  std::chrono::milliseconds read_interval);
+// The read interval and reply timeout a boiler runs with.
+struct Timing {
+  std::chrono::milliseconds interval{0};
+  std::chrono::milliseconds reply_timeout{0};
+  std::string note;     // for an INFO line: the default reply timeout was shortened
+  std::string warning;  // for a WARNING line: the read interval was lengthened
+};
+
+// The rule (docs in collectd.conf.example, "ReplyTimeout"): a status exchange, and a silent
+// boiler's timeout with the late window after it, must fit in one read interval. A default reply
+// timeout (1 s) is shortened to (interval - SettleTime) / 2, down to 250 ms. When what the block
+// sets cannot fit collectd's global Interval, the boiler is read at the shortest whole-second
+// interval that fits, with a warning; a contradiction inside the block (its own Interval) is an
+// error, returned as the message.
+std::optional<std::string> resolve_timing(const BoilerConfig& boiler,
+                                          std::chrono::milliseconds global_interval, Timing& out);
 
 // The collectd types the plugin dispatches (those of intergas.types.db).
 const std::vector<std::string>& plugin_types();

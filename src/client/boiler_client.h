@@ -67,6 +67,8 @@ class BoilerClient {
   // --- results ---
   std::optional<CycleReport> take_report();
   std::optional<Notice> take_notice();
+  // A report or notice is waiting: a blocking driver returns to its caller before it polls.
+  bool has_output() const { return !reports_.empty() || !notices_.empty(); }
 
   const Link& link() const { return *link_; }
   const Session& session() const { return session_; }

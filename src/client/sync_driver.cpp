@@ -10,6 +10,9 @@ namespace intergas {
 void step(BoilerClient& client, TimePoint until) {
   TimePoint now = Clock::now();
   if (auto t = client.next_wakeup(); t && *t <= now) client.on_tick(now);
+  // The tick opened the link or ended a cycle: the caller acts on that first, rather than after
+  // a poll that may wait out the whole `until` (an open link with nothing due has no wake-up).
+  if (client.has_output()) return;
   TimePoint wake_at = until;
   if (auto t = client.next_wakeup()) wake_at = std::min(wake_at, *t);
   const auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake_at - now);

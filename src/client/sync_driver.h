@@ -18,7 +18,8 @@ std::optional<std::string> open_blocking(BoilerClient& client, Duration limit,
 std::optional<CycleReport> run_cycle_blocking(BoilerClient& client, Duration limit,
                                               std::vector<Notice>& notices);
 
-// One poll step: ticks the client and waits for input until its next wake-up or `until`.
+// One poll step: ticks the client and waits for input until its next wake-up or `until`; returns
+// at once when the tick left a report or notice to take.
 void step(BoilerClient& client, TimePoint until);
 
 }  // namespace intergas

@@ -9,30 +9,58 @@ Schedule Schedule::defaults(std::chrono::milliseconds read_interval) {
     const auto n = period.count() / read_interval.count();
     return n < 1 ? 1 : static_cast<int>(n);
   };
-  using std::chrono::hours;
   using std::chrono::minutes;
   Schedule s;
   s.set_every(Command::status_extra, 1);
   s.set_every(Command::diagnostics, cycles_per(minutes(1)));
   s.set_every(Command::counters, cycles_per(minutes(1)));
   s.set_every(Command::parameters, cycles_per(minutes(1)));
-  s.set_every(Command::version, cycles_per(hours(1)));
+  // Not rarer: a value's dispatched interval (its period) must stay within write_prometheus's
+  // StalenessDelta (300 s by default), or collectd warns and the series loses its timestamp.
+  s.set_every(Command::version, cycles_per(kLongestDefaultPeriod));
   s.set_every(Command::fault_stats, 0);
+  s.set_recheck_every(cycles_per(std::chrono::hours(1)));
   return s;
 }
 
-void ScheduleState::reset() { last_success_.fill(-1); }
+void ScheduleState::reset() {
+  last_success_.fill(-1);
+  misses_.fill(0);
+  last_asked_unsupported_.fill(-1);
+}
 
 bool ScheduleState::is_due(Command c, unsigned long cycle) const {
+  const int i = command_index(c);
   const int every = schedule_.every(c);
   if (every <= 0) return false;
-  const long last = last_success_[command_index(c)];
+  if (unsupported_[i]) {
+    const long asked = last_asked_unsupported_[i];
+    return asked < 0 || static_cast<long>(cycle) - asked >= schedule_.recheck_every();
+  }
+  const long last = last_success_[i];
   if (last < 0) return true;
   return static_cast<long>(cycle) - last >= every;
 }
 
-void ScheduleState::succeeded(Command c, unsigned long cycle) {
-  last_success_[command_index(c)] = static_cast<long>(cycle);
+bool ScheduleState::succeeded(Command c, unsigned long cycle) {
+  const int i = command_index(c);
+  last_success_[i] = static_cast<long>(cycle);
+  misses_[i] = 0;
+  const bool was_unsupported = unsupported_[i];
+  unsupported_[i] = false;
+  return was_unsupported;
+}
+
+bool ScheduleState::missed(Command c, unsigned long cycle) {
+  const int i = command_index(c);
+  if (unsupported_[i]) {
+    last_asked_unsupported_[i] = static_cast<long>(cycle);
+    return false;
+  }
+  if (++misses_[i] < kMissesBeforeUnsupported) return false;
+  unsupported_[i] = true;
+  last_asked_unsupported_[i] = static_cast<long>(cycle);
+  return true;
 }
 
 }  // namespace intergas

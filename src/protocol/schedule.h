@@ -8,12 +8,15 @@
 
 namespace intergas {
 
+// write_prometheus's default StalenessDelta: no default period is longer (METRICS.md).
+inline constexpr std::chrono::seconds kLongestDefaultPeriod{300};
+
 // How often each command is sent, in read cycles: 0 = never, 1 = every cycle, N = every Nth.
 // status is always sent (every cycle), whatever is set for it.
 class Schedule {
  public:
   // status and status_extra every cycle; counters, diagnostics, parameters once a minute;
-  // version once an hour; fault_stats off (its meaning is unsettled, protocol.md 18.5).
+  // version every five minutes; fault_stats off (its meaning is unsettled, protocol.md 18.5).
   static Schedule defaults(std::chrono::milliseconds read_interval);
 
   Schedule() {
@@ -26,25 +29,47 @@ class Schedule {
   }
   int every(Command c) const { return every_[command_index(c)]; }
 
+  // How often a command the boiler does not answer is asked again, in cycles (defaults: hourly).
+  void set_recheck_every(int cycles) { recheck_every_ = cycles < 1 ? 1 : cycles; }
+  int recheck_every() const { return recheck_every_; }
+
  private:
   std::array<int, kCommandCount> every_;
+  int recheck_every_ = 360;
 };
+
+// Timeouts in a row, each in a cycle whose status request was answered, after which a command is
+// taken for one this boiler does not answer (older firmware; protocol.md 3 notes, 18.6).
+inline constexpr int kMissesBeforeUnsupported = 3;
 
 // Tracks, per command, when it last succeeded, and answers what is due. A command is due on the
 // first cycle after the link (re)opens, then every N cycles after its last success: a failed
-// request is retried on the next cycle rather than N cycles later.
+// request is retried on the next cycle rather than N cycles later. A command that times out
+// kMissesBeforeUnsupported times in a row while the status request is answered is marked
+// unsupported: then it is due only every recheck_every cycles and once after each reopen, until
+// it answers again. The mark survives a reopen (the same boiler is the likely one behind it).
 class ScheduleState {
  public:
   explicit ScheduleState(Schedule s) : schedule_(s) { reset(); }
 
   void reset();  // link (re)opened: everything enabled is due on the next cycle
   bool is_due(Command c, unsigned long cycle) const;
-  void succeeded(Command c, unsigned long cycle);
+  // A valid reply. True when c was marked unsupported until now.
+  bool succeeded(Command c, unsigned long cycle);
+  // Some reply arrived, if garbled: the boiler does answer c, so its run of misses ends.
+  void heard(Command c) { misses_[command_index(c)] = 0; }
+  // A timeout in a cycle whose status request was answered. True when c is marked unsupported by
+  // this miss.
+  bool missed(Command c, unsigned long cycle);
+  bool is_unsupported(Command c) const { return unsupported_[command_index(c)]; }
   const Schedule& schedule() const { return schedule_; }
 
  private:
   Schedule schedule_;
   std::array<long, kCommandCount> last_success_{};  // -1: not since the link opened
+  std::array<int, kCommandCount> misses_{};
+  std::array<bool, kCommandCount> unsupported_{};
+  std::array<long, kCommandCount> last_asked_unsupported_{};  // -1: ask on the next cycle
 };
 
 }  // namespace intergas

@@ -128,11 +128,11 @@ TEST_F(BoilerConfigTest, DefaultsNeedOnlyADevice) {
   const BoilerConfig& b = boilers[0];
   EXPECT_EQ(b.model, Model::hre);
   EXPECT_EQ(b.interval, milliseconds(0)) << "0: collectd's interval";
-  EXPECT_EQ(b.reply_timeout, milliseconds(1000));
+  EXPECT_FALSE(b.reply_timeout) << "unset: fitted to the read interval";
   const Schedule s = b.schedule(milliseconds(10000));
   EXPECT_EQ(s.every(Command::status_extra), 1);
   EXPECT_EQ(s.every(Command::counters), 6);
-  EXPECT_EQ(s.every(Command::version), 360);
+  EXPECT_EQ(s.every(Command::version), 30) << "300 s: within write_prometheus's StalenessDelta";
 }
 
 struct BadLine {
@@ -234,12 +234,69 @@ TEST_F(BoilerConfigTest, OptionsOutsideABoilerAreRefused) {
   EXPECT_EQ(err->rfind("Device: unknown option", 0), 0u) << *err;
 }
 
-TEST_F(BoilerConfigTest, ReplyTimeoutMustFitTheInterval) {
-  ASSERT_FALSE(parse("kitchen", {device(), t.item("ReplyTimeout", {Tree::num(2)})}));
-  EXPECT_FALSE(check_against_interval(boilers[0], milliseconds(10000)));
-  auto err = check_against_interval(boilers[0], milliseconds(2000));
+// A ReplyTimeout and an Interval written in the same block that contradict each other are an
+// error; the plugin would otherwise have to overrule one of them.
+TEST_F(BoilerConfigTest, ReplyTimeoutMustFitTheBlocksOwnInterval) {
+  ASSERT_FALSE(parse("kitchen", {device(), t.item("ReplyTimeout", {Tree::num(2)}),
+                                 t.item("Interval", {Tree::num(2)})}));
+  Timing timing;
+  auto err = resolve_timing(boilers[0], milliseconds(10000), timing);
   ASSERT_TRUE(err);
-  EXPECT_EQ(err->rfind("Boiler \"kitchen\": ReplyTimeout: ", 0), 0u) << *err;
+  EXPECT_EQ(*err,
+            "Boiler \"kitchen\": ReplyTimeout: 2000 ms plus SettleTime must be shorter than the "
+            "read interval (2000 ms)");
+}
+
+TEST_F(BoilerConfigTest, AnExplicitReplyTimeoutIsKeptWhenItFits) {
+  ASSERT_FALSE(parse("kitchen", {device(), t.item("ReplyTimeout", {Tree::num(2)})}));
+  Timing timing;
+  ASSERT_FALSE(resolve_timing(boilers[0], milliseconds(10000), timing));
+  EXPECT_EQ(timing.interval, milliseconds(10000));
+  EXPECT_EQ(timing.reply_timeout, milliseconds(2000));
+  EXPECT_EQ(timing.note, "");
+  EXPECT_EQ(timing.warning, "");
+}
+
+// collectd's global Interval 1 with a default block: the default reply timeout is fitted so that
+// a timeout plus its late window fit one interval: (1000 - 150) / 2 = 425 ms. No warning: the
+// user asked for nothing that was overruled.
+TEST_F(BoilerConfigTest, TheDefaultReplyTimeoutFitsAShortGlobalInterval) {
+  ASSERT_FALSE(parse("kitchen", {device()}));
+  Timing timing;
+  ASSERT_FALSE(resolve_timing(boilers[0], milliseconds(1000), timing));
+  EXPECT_EQ(timing.interval, milliseconds(1000));
+  EXPECT_EQ(timing.reply_timeout, milliseconds(425));
+  EXPECT_EQ(timing.warning, "");
+  EXPECT_EQ(timing.note,
+            "Boiler \"kitchen\": ReplyTimeout 425 ms, fitted to the read interval (1000 ms)");
+  ASSERT_FALSE(resolve_timing(boilers[0], milliseconds(10000), timing));
+  EXPECT_EQ(timing.reply_timeout, milliseconds(1000)) << "the default where it fits";
+  EXPECT_EQ(timing.note, "");
+}
+
+// An explicit ReplyTimeout that collectd's global Interval cannot hold: the boiler is read at the
+// shortest whole-second interval that fits, and one warning says so; collectd still starts.
+TEST_F(BoilerConfigTest, AGlobalIntervalTooShortForAnExplicitReplyTimeoutIsLengthened) {
+  ASSERT_FALSE(parse("kitchen", {device(), t.item("ReplyTimeout", {Tree::num(1)})}));
+  Timing timing;
+  ASSERT_FALSE(resolve_timing(boilers[0], milliseconds(1000), timing));
+  EXPECT_EQ(timing.interval, milliseconds(2000));
+  EXPECT_EQ(timing.reply_timeout, milliseconds(1000));
+  EXPECT_EQ(timing.warning,
+            "Boiler \"kitchen\": ReplyTimeout 1000 ms plus SettleTime 150 ms do not fit "
+            "collectd's Interval (1000 ms): reading this boiler every 2000 ms instead (set "
+            "Interval in the Boiler block to choose)");
+}
+
+// A sub-second global Interval leaves less than the shortest reply timeout (250 ms).
+TEST_F(BoilerConfigTest, ASubSecondGlobalIntervalIsLengthened) {
+  ASSERT_FALSE(parse("kitchen", {device()}));
+  Timing timing;
+  ASSERT_FALSE(resolve_timing(boilers[0], milliseconds(500), timing));
+  EXPECT_EQ(timing.interval, milliseconds(1000));
+  EXPECT_EQ(timing.reply_timeout, milliseconds(425));
+  EXPECT_NE(timing.warning.find("reading this boiler every 1000 ms instead"), std::string::npos)
+      << timing.warning;
 }
 
 // plugin_types() and is_derive_type() must say what intergas.types.db says: init checks the

@@ -8,21 +8,21 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-TEST(Schedule, DefaultsReadCountersOnceAMinuteAndVersionOnceAnHour) {
+TEST(Schedule, DefaultsReadCountersOnceAMinuteAndVersionEveryFiveMinutes) {
   const Schedule s = Schedule::defaults(seconds(10));
   EXPECT_EQ(s.every(Command::status), 1);
   EXPECT_EQ(s.every(Command::status_extra), 1);
   EXPECT_EQ(s.every(Command::counters), 6);
   EXPECT_EQ(s.every(Command::diagnostics), 6);
   EXPECT_EQ(s.every(Command::parameters), 6);
-  EXPECT_EQ(s.every(Command::version), 360);
+  EXPECT_EQ(s.every(Command::version), 30);
   EXPECT_EQ(s.every(Command::fault_stats), 0);
 }
 
 TEST(Schedule, SlowIntervalsStillReadEveryGroupEachCycle) {
   const Schedule s = Schedule::defaults(seconds(120));
   EXPECT_EQ(s.every(Command::counters), 1);
-  EXPECT_EQ(s.every(Command::version), 30);
+  EXPECT_EQ(s.every(Command::version), 2) << "240 s: never past StalenessDelta (300 s)";
 }
 
 TEST(Schedule, StatusCannotBeTurnedOff) {

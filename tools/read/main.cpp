@@ -237,8 +237,10 @@ int run(const Options& o) {
     if (o.watch_seconds <= 0 || interrupted) break;
     const auto next = started + std::chrono::duration_cast<Duration>(
                                     std::chrono::duration<double>(o.watch_seconds));
-    while (!interrupted && Clock::now() < next)
+    while (!interrupted && Clock::now() < next) {
       step(client, std::min(next, Clock::now() + std::chrono::milliseconds(200)));
+      while (auto n = client.take_notice()) notices.push_back(std::move(*n));
+    }
     if (interrupted) break;
   }
   return status;
