@@ -7,6 +7,7 @@
 #include <cmath>
 #include <ctime>
 #include <map>
+#include <sstream>
 #include <thread>
 
 #include "client/metrics.h"
@@ -293,6 +294,52 @@ INSTANTIATE_TEST_SUITE_P(
         ConfigError{"BadDevice", "<Boiler \"attic\">\n Device \"tcp://boiler\"\n</Boiler>\n",
                     "intergas plugin: Boiler \"attic\": Device: "}),
     [](const ::testing::TestParamInfo<ConfigError>& p) { return std::string(p.param.name); });
+
+// A host with collectd's global Interval 1 adds a boiler block with nothing but a Device: collectd
+// starts, the boiler is read, and neither the plugin nor collectd on its behalf logs a warning
+// (no ReplyTimeout that does not fit, no "Replacing DS", no StalenessDelta notice from
+// write_prometheus about a group read too rarely).
+TEST_F(CollectdE2E, GlobalIntervalOneWithADefaultBlockStartsWithoutAWarning) {
+  auto sim = start_sim({"--pty", pty_path(), "--profile", "heating", "--latency-ms", "100"});
+  auto collectd = start_collectd("  <Boiler \"" + std::string(kBoiler) + "\">\n    Device \"" +
+                                     pty_path() + "\"\n  </Boiler>\n",
+                                 /*interval=*/1);
+  // Every group has been read (version last) and a few status cycles have passed since.
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto samples = collectd->samples();
+        return value_of(samples, "collectd_intergas_requests_sent_total", {{"type", "version"}}) >=
+                   1 &&
+               value_of(samples, "collectd_intergas_requests_sent_total", {{"type", "status"}}) >=
+                   5 &&
+               value_of(samples, "collectd_intergas_up") == 1;
+      },
+      milliseconds(30000)))
+      << collectd->log() << sim->log();
+  const auto samples = collectd->samples();
+  EXPECT_EQ(
+      value_of(samples, "collectd_intergas_firmware_info", {{"type", "ic3mk1 P190517 V2.53"}}), 1)
+      << "the version group is served";
+  const std::string log = collectd->log();
+  // Every warning, error or notice line but the one write_prometheus prints about its own HTTP
+  // library with any configuration.
+  std::string unexpected;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    const bool loud = line.find("[warning]") != std::string::npos ||
+                      line.find("[error]") != std::string::npos ||
+                      line.find("[notice]") != std::string::npos;
+    if (loud && line.find("MHD_OPTION_EXTERNAL_LOGGER") == std::string::npos)
+      unexpected += line + "\n";
+  }
+  EXPECT_EQ(unexpected, "") << log;
+  EXPECT_EQ(log.find("StalenessDelta"), std::string::npos) << log;
+  EXPECT_EQ(log.find("Replacing DS"), std::string::npos) << log;
+  EXPECT_NE(log.find("intergas plugin: Boiler \"kitchen\": ReplyTimeout 425 ms, fitted to the "
+                     "read interval (1000 ms)"),
+            std::string::npos)
+      << log;
+}
 
 // Without intergas.types.db in TypesDB, init refuses to run (a value of an unknown type would be
 // dropped with only an info line), says how to fix it, and `collectd -T` fails.

@@ -41,18 +41,22 @@ std::string CollectdProcess::config_text(const CollectdOptions& o, int port,
     << "FQDNLookup false\n"
     << "BaseDir \"" << o.work_dir << "\"\n"
     << "Interval " << o.interval_seconds << "\n"
-    << "TypesDB \"/usr/share/collectd/types.db\" \"" << o.types_db << "\"\n"
+    << "TypesDB \"/usr/share/collectd/types.db\""
+    << (o.load_intergas ? " \"" + o.types_db + "\"" : std::string()) << "\n"
     << "LoadPlugin logfile\n"
-    << "<Plugin logfile>\n  LogLevel info\n  File \"" << log_file << "\"\n  Timestamp true\n"
+    << "<Plugin logfile>\n  LogLevel info\n  File \"" << log_file
+    << "\"\n  Timestamp true\n  PrintSeverity true\n"
     << "</Plugin>\n"
     << "LoadPlugin write_prometheus\n"
     << "<Plugin write_prometheus>\n  Host \"127.0.0.1\"\n  Port \"" << port << "\"\n</Plugin>\n"
-    << "LoadPlugin csv\n"
-    << "<Plugin csv>\n  DataDir \"" << csv_dir
-    << "\"\n  StoreRates false\n</Plugin>\n"
-    // collectd refuses symlinked or absolute-path plugins: point PluginDir at the build after
-    // the stock plugins are loaded (collectd-notes.md).
-    << "PluginDir \"" << o.plugin_dir << "\"\n"
+    << (o.csv ? "LoadPlugin csv\n<Plugin csv>\n  DataDir \"" + csv_dir +
+                    "\"\n  StoreRates false\n</Plugin>\n"
+              : std::string())
+    << o.extra_config;
+  if (!o.load_intergas) return c.str();
+  // collectd refuses symlinked or absolute-path plugins: point PluginDir at the build after
+  // the stock plugins are loaded (collectd-notes.md).
+  c << "PluginDir \"" << o.plugin_dir << "\"\n"
     << "LoadPlugin intergas\n"
     << "<Plugin intergas>\n"
     << o.boilers_config << "</Plugin>\n";

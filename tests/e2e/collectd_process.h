@@ -17,6 +17,13 @@ struct CollectdOptions {
   std::string work_dir;    // a fresh folder for the config, csv files and the log
   double interval_seconds = 1;
   std::string boilers_config;  // the <Boiler> blocks, verbatim
+  // Lines written after the stock writers and before PluginDir, so that stock plugins
+  // (threshold, exec, load, ...) load from collectd's own directory.
+  std::string extra_config;
+  // false: a stock collectd for comparison (no PluginDir, no intergas plugin, no intergas types).
+  bool load_intergas = true;
+  // false: no csv writer (for runs with many boilers, where it would write a file per series).
+  bool csv = true;
 };
 
 class CollectdProcess {
