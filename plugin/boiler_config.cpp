@@ -127,9 +127,12 @@ std::optional<std::string> parse_boiler(const oconfig_item_t& block,
     } else if (key_is(c, "Model")) {
       const auto v = single_string(c);
       const auto m = v ? parse_model(*v) : std::nullopt;
-      if (!m) {
+      if (v && ::strcasecmp(v->c_str(), "auto") == 0) {
+        b.model.reset();
+      } else if (!m) {
         problem =
-            "expects \"hre\" (Kombi Kompakt HR/HRE/HReco), \"cw6\" (Prestige CW6) or \"xtreme\"";
+            "expects \"auto\" (the default: found on the line), \"hre\" (Kombi Kompakt "
+            "HR/HRE/HReco), \"cw6\" (Prestige CW6) or \"xtreme\"";
       } else {
         b.model = *m;
       }
@@ -192,7 +195,9 @@ const std::vector<std::string>& plugin_types() {
                                                  "requests_sent",
                                                  "request_failures",
                                                  "reconnects",
-                                                 "request_duration_seconds"};
+                                                 "request_duration_seconds",
+                                                 "framing",
+                                                 "command_supported"};
   return types;
 }
 

@@ -24,7 +24,8 @@ namespace intergas {
 struct BoilerConfig {
   std::string name;
   std::string device;
-  Model model = Model::hre;
+  // Unset (or "auto"): the framing is found on each opened link (plain, then the Xtreme's).
+  std::optional<Model> model;
   std::chrono::milliseconds interval{0};  // 0: collectd's interval for this plugin
   // Unset: 1 s, shortened to fit a short read interval (see resolve_timing).
   std::optional<std::chrono::milliseconds> reply_timeout;

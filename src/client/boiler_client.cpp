@@ -22,7 +22,8 @@ BoilerClient::BoilerClient(std::unique_ptr<Link> link, ClientOptions options)
     : link_(std::move(link)),
       options_(options),
       session_(options.session),
-      backoff_(options.reopen_first, options.reopen_cap) {}
+      backoff_(options.reopen_first, options.reopen_cap),
+      watch_(options.watch) {}
 
 short BoilerClient::poll_events() const {
   switch (phase_) {
@@ -117,6 +118,7 @@ void BoilerClient::opened(TimePoint now) {
   // The back-off is reset by the boiler's first valid reply, not here: a link that opens and
   // drops at once (a bridge that accepts and hangs up) must not be retried every second.
   session_.on_link_opened(now);
+  watch_.link_opened(now);
   if (ever_opened_) {
     ++reconnects_;
     notice(Notice::Kind::link_reopened, "reopened " + link_->resolved_name());
@@ -141,7 +143,7 @@ void BoilerClient::lost(const std::error_code& error, TimePoint now) {
   link_->close();
   phase_ = LinkPhase::closed;
   session_.on_link_lost(now);
-  collect_events();
+  collect_events(now);
   const auto delay = backoff_.next();
   reopen_at_ = now + delay;
   notice(Notice::Kind::link_lost, "lost " + why, delay);
@@ -182,32 +184,39 @@ void BoilerClient::pump_session(TimePoint now) {
       }
     }
   }
-  collect_events();
+  collect_events(now);
 }
 
-void BoilerClient::collect_events() {
+const CycleDone* add_to_report(CycleReport& report, Event& event) {
+  if (auto* reply = std::get_if<ReplyDecoded>(&event)) {
+    report.replies.push_back(std::move(*reply));
+  } else if (auto* failed = std::get_if<RequestFailed>(&event)) {
+    report.failures.push_back(std::move(*failed));
+  } else if (auto* change = std::get_if<SupportChanged>(&event)) {
+    report.support_changes.push_back(*change);
+  } else if (auto* found = std::get_if<FramingFound>(&event)) {
+    report.framing_found = found->model;
+  } else if (auto* done = std::get_if<CycleDone>(&event)) {
+    report.cycle = done->cycle;
+    report.health.up = done->status_ok;
+    return done;
+  }
+  return nullptr;
+}
+
+void BoilerClient::collect_events(TimePoint now) {
   while (auto event = session_.next_event()) {
-    if (auto* reply = std::get_if<ReplyDecoded>(&*event)) {
-      building_.replies.push_back(std::move(*reply));
-    } else if (auto* failed = std::get_if<RequestFailed>(&*event)) {
-      building_.failures.push_back(std::move(*failed));
-    } else if (auto* done = std::get_if<CycleDone>(&*event)) {
-      building_.cycle = done->cycle;
-      building_.health.up = done->status_ok;
-      building_.health.link_open = phase_ == LinkPhase::open;
-      building_.health.reconnects = reconnects_;
-      building_.health.counters = session_.counters();
-      if (done->status_ok) {
-        backoff_.reset();
-        if (last_up_ != true) notice(Notice::Kind::boiler_answering, "boiler answering");
-      } else if (last_up_ == true && phase_ == LinkPhase::open) {
-        std::string why = "no valid status reply";
-        for (const auto& f : building_.failures) {
-          if (f.command == Command::status) why += ": " + std::string(failure_name(f.reason));
-        }
-        notice(Notice::Kind::boiler_silent, why);
-      }
-      last_up_ = done->status_ok;
+    if (const CycleDone* done = add_to_report(building_, *event)) {
+      Health& h = building_.health;
+      h.link_open = phase_ == LinkPhase::open;
+      h.reconnects = reconnects_;
+      h.counters = session_.counters();
+      if (done->status_ok) backoff_.reset();
+      // A cycle on a closed link says nothing about the boiler: the link notices speak.
+      if (h.link_open)
+        watch_.cycle_done(building_, session_, link_->resolved_name(), now, notices_);
+      h.supported = watch_.support();
+      if (session_.framing_known()) h.checksummed_framing = session_.model() == Model::xtreme;
       reports_.push_back(std::move(building_));
       building_ = CycleReport{};
     }

@@ -11,26 +11,13 @@
 #include <vector>
 
 #include "client/backoff.h"
+#include "client/line_watch.h"
 #include "client/metrics.h"
+#include "client/notice.h"
 #include "link/link.h"
 #include "protocol/session.h"
 
 namespace intergas {
-
-// A change of state worth one log line (the plugin rate-limits repeats of open_failed).
-struct Notice {
-  enum class Kind {
-    link_opened,       // first open
-    link_reopened,     // open again after a loss
-    open_failed,       // error says why; the next attempt is after `retry_in`
-    link_lost,         // hang-up, EOF, EIO, ENODEV, reset
-    boiler_answering,  // the status request succeeded after failing (or for the first time)
-    boiler_silent,     // the status request failed after succeeding
-  };
-  Kind kind;
-  std::string text;  // one line: device, errno text, failure reason
-  std::chrono::milliseconds retry_in{0};
-};
 
 // What one read cycle produced.
 struct CycleReport {
@@ -38,13 +25,20 @@ struct CycleReport {
   Health health;
   std::vector<ReplyDecoded> replies;
   std::vector<RequestFailed> failures;
+  std::vector<SupportChanged> support_changes;
+  std::optional<Model> framing_found;
 };
+
+// Adds one session event to the report of the cycle it belongs to; the CycleDone that ends the
+// cycle is returned (it sets report.cycle and health.up), nullptr for the others.
+const CycleDone* add_to_report(CycleReport& report, Event& event);
 
 struct ClientOptions {
   SessionConfig session;
   Backoff::Delay reopen_first{1000};
   Backoff::Delay reopen_cap{30000};  // the plugin caps this at the read interval
   std::chrono::milliseconds connect_timeout{3000};
+  LineWatchOptions watch;
 };
 
 class BoilerClient {
@@ -84,7 +78,7 @@ class BoilerClient {
   void read_input(TimePoint now);
   void start_waiting_cycle(TimePoint now);
   void pump_session(TimePoint now);
-  void collect_events();
+  void collect_events(TimePoint now);
   void notice(Notice::Kind kind, std::string text, std::chrono::milliseconds retry_in = {});
 
   enum class LinkPhase { closed, connecting, open };
@@ -99,7 +93,7 @@ class BoilerClient {
   bool ever_opened_ = false;
   bool cycle_waits_for_open_ = false;
   std::uint64_t reconnects_ = 0;
-  std::optional<bool> last_up_;
+  LineWatch watch_;
   CycleReport building_;
   std::vector<CycleReport> reports_;
   std::vector<Notice> notices_;

@@ -179,11 +179,17 @@ void append_health_metrics(const Health& h, const Schedule& schedule, std::vecto
   o.derive("reconnects", "", static_cast<std::int64_t>(h.reconnects));
   for (Command c : kAllCommands) {
     if (schedule.every(c) <= 0) continue;
-    const auto& d = h.counters.last_duration[static_cast<std::size_t>(command_index(c))];
-    if (d) {
+    const auto i = static_cast<std::size_t>(command_index(c));
+    if (const auto& d = h.counters.last_duration[i]) {
       o.gauge("request_duration_seconds", std::string(command_name(c)),
               std::chrono::duration<double>(*d).count());
     }
+    if (const auto& supported = h.supported[i]) {
+      o.gauge("command_supported", std::string(command_name(c)), *supported ? 1.0 : 0.0);
+    }
+  }
+  if (h.checksummed_framing) {
+    o.gauge("framing", *h.checksummed_framing ? "checksummed" : "plain", 1.0);
   }
 }
 

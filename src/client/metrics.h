@@ -3,7 +3,9 @@
 // them.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,8 +38,13 @@ struct Health {
   bool link_open = false;
   std::uint64_t reconnects = 0;
   SessionCounters counters;
+  // What meeting the boiler found (unset until known): the framing it answers in, and per command
+  // whether it answers (false once marked unsupported).
+  std::optional<bool> checksummed_framing;
+  std::array<std::optional<bool>, kCommandCount> supported{};
 };
-// requests_total and request_duration_seconds only for the commands the schedule enables.
+// requests_sent and request_duration_seconds only for the commands the schedule enables;
+// framing and command_supported once known.
 void append_health_metrics(const Health& health, const Schedule& schedule,
                            std::vector<Metric>& out);
 

@@ -39,6 +39,12 @@ constexpr std::uint32_t read_u32le(ByteView b, std::size_t at) {
          (static_cast<std::uint32_t>(b[at + 3]) << 24);
 }
 
+// An int16 field holding 0x7FFF (327.67) has no value: "not available" (protocol.md 4.2).
+inline constexpr std::int16_t kNotAvailable = 0x7FFF;
+
+// Printable ASCII, as REV's version text is (protocol.md 12.1).
+constexpr bool is_printable(std::uint8_t c) { return c >= 0x20 && c <= 0x7E; }
+
 // XOR of all bytes: the Xtreme command and reply check byte (protocol.md 13).
 constexpr std::uint8_t xor_of(ByteView b) {
   std::uint8_t x = 0;

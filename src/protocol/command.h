@@ -10,7 +10,8 @@
 
 namespace intergas {
 
-// One enumerator per command group; the names are the metric labels (requests_sent_total{type=...}).
+// One enumerator per command group; the names are the metric labels
+// (requests_sent_total{type=...}).
 enum class Command {
   status,  // S?\r   temperatures, pressure, fan, flags, status and fault codes (protocol.md 5)
   status_extra,  // S2\r   tap flow, pump, OpenTherm room data (protocol.md 8)

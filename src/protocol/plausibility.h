@@ -2,6 +2,9 @@
 // (protocol.md 13, recommendation 4). A frame that fails is counted as implausible, never exported.
 #pragma once
 
+#include <optional>
+#include <string_view>
+
 #include "protocol/bytes.h"
 #include "protocol/command.h"
 #include "protocol/model.h"
@@ -22,5 +25,14 @@ inline constexpr double kMaxCelsius = 130.0;
 // * version: bytes 0-22 printable ASCII, byte 23 '-'.
 // * diagnostics, parameters, fault_stats: any content is accepted (no invariant is known).
 bool is_plausible(Command c, ByteView data, Model m);
+
+// The first rule a frame breaks: its text for the log, and whether it relates two fields to each
+// other rather than bounding one. A frame that breaks only a cross-field rule and comes back
+// identical on a second read is the boiler's own data (Session accepts it; protocol.md 13).
+struct Violation {
+  std::string_view rule;  // e.g. "ch_hours + dhw_hours <= powered_hours"; a string literal
+  bool cross_field = false;
+};
+std::optional<Violation> find_violation(Command c, ByteView data, Model m);
 
 }  // namespace intergas

@@ -15,25 +15,28 @@ Command reading_command(const Reading& r) {
 Result<Reading> decode_reply(Command c, Model m, ByteView reply) {
   const Result<ByteView> frame = check_frame(c, m, reply);
   if (!frame.ok()) return frame.failure();
-  const ByteView data = *frame;
-  if (!is_plausible(c, data, m)) return Failure::implausible;
+  if (!is_plausible(c, *frame, m)) return Failure::implausible;
+  return decode_data(c, m, *frame);
+}
+
+Reading decode_data(Command c, Model m, ByteView data) {
   switch (c) {
     case Command::status:
-      return Reading(decode_status(data, m));
+      return decode_status(data, m);
     case Command::status_extra:
-      return Reading(decode_status_extra(data, m));
+      return decode_status_extra(data, m);
     case Command::diagnostics:
-      return Reading(decode_diagnostics(data, m));
+      return decode_diagnostics(data, m);
     case Command::counters:
-      return Reading(decode_counters(data, m));
+      return decode_counters(data, m);
     case Command::parameters:
-      return Reading(decode_parameters(data, m));
+      return decode_parameters(data, m);
     case Command::version:
-      return Reading(decode_version(data, m));
+      return decode_version(data, m);
     case Command::fault_stats:
-      return Reading(decode_fault_stats(data, m));
+      return decode_fault_stats(data, m);
   }
-  return Failure::implausible;
+  return decode_status(data, m);
 }
 
 }  // namespace intergas

@@ -26,4 +26,8 @@ Command reading_command(const Reading& r);
 // reply.size.
 Result<Reading> decode_reply(Command c, Model m, ByteView reply);
 
+// The decoder alone, for 32 data bytes that passed check_frame (and the rules, or were accepted
+// despite a cross-field rule by the session).
+Reading decode_data(Command c, Model m, ByteView data);
+
 }  // namespace intergas

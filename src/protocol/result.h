@@ -16,10 +16,12 @@ enum class Failure {
   checksum,     // Xtreme: the 33rd byte is not the XOR of the 32 data bytes
   implausible,  // a full frame that cannot be proven aligned or holds impossible values
   io,           // the link failed (hang-up, EOF, EIO, ENODEV, reset) during the exchange
+  unsupported,  // no reply to a command already marked as one this boiler does not answer
 };
-inline constexpr int kFailureCount = 5;
-inline constexpr Failure kAllFailures[kFailureCount] = {
-    Failure::timeout, Failure::short_frame, Failure::checksum, Failure::implausible, Failure::io};
+inline constexpr int kFailureCount = 6;
+inline constexpr Failure kAllFailures[kFailureCount] = {Failure::timeout,  Failure::short_frame,
+                                                        Failure::checksum, Failure::implausible,
+                                                        Failure::io,       Failure::unsupported};
 
 constexpr std::string_view failure_name(Failure f) {
   switch (f) {
@@ -33,6 +35,8 @@ constexpr std::string_view failure_name(Failure f) {
       return "implausible";
     case Failure::io:
       return "io";
+    case Failure::unsupported:
+      return "unsupported";
   }
   return "unknown";
 }

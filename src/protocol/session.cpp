@@ -4,6 +4,9 @@
 #include <cassert>
 #include <utility>
 
+#include "protocol/frame.h"
+#include "protocol/plausibility.h"
+
 namespace intergas {
 
 namespace {
@@ -11,7 +14,11 @@ namespace {
 constexpr std::size_t kMaxKeptBytes = 96;
 }  // namespace
 
-Session::Session(SessionConfig config) : config_(config), schedule_(config.schedule) {}
+Session::Session(SessionConfig config)
+    : config_(config),
+      schedule_(config.schedule),
+      model_(config.model),
+      framing_known_(!config.detect_model) {}
 
 void Session::on_link_opened(TimePoint now) {
   (void)now;
@@ -20,6 +27,9 @@ void Session::on_link_opened(TimePoint now) {
   reply_.clear();
   has_rx_ = false;
   late_window_end_ = TimePoint{};
+  // Another boiler may be behind a reopened link: find its framing again, the last one first.
+  framing_known_ = !config_.detect_model;
+  for (Bytes& r : rejected_) r.clear();
 }
 
 void Session::on_link_lost(TimePoint now) {
@@ -41,17 +51,28 @@ void Session::begin_cycle(TimePoint now) {
 void Session::start_cycle(TimePoint now) {
   ++cycle_;
   status_ok_ = false;
+  confirm_next_ = false;
   if (!link_up_) {
     events_.push_back(CycleDone{cycle_, false});
     return;
   }
-  for (Command c : kAllCommands) {
-    if (schedule_.is_due(c, cycle_)) queue_.push_back(c);
+  // Until the framing is known a cycle is the status request alone; the rest follows its reply.
+  if (framing_known_) {
+    enqueue_due(/*with_status=*/true);
+  } else {
+    queue_.push_back(Command::status);
   }
   assert(!queue_.empty() && queue_.front() == Command::status);
   cycle_active_ = true;
+  cycle_started_ = now;
   phase_ = Phase::ready_to_send;
   ready_since_ = now;
+}
+
+void Session::enqueue_due(bool with_status) {
+  for (Command c : kAllCommands) {
+    if ((with_status || c != Command::status) && schedule_.is_due(c, cycle_)) queue_.push_back(c);
+  }
 }
 
 std::optional<Transmit> Session::take_transmit(TimePoint now) {
@@ -59,11 +80,13 @@ std::optional<Transmit> Session::take_transmit(TimePoint now) {
   if (now < send_after()) return std::nullopt;
   current_ = queue_.front();
   queue_.pop_front();
+  confirming_ = confirm_next_;
+  confirm_next_ = false;
   reply_.clear();
   sent_at_ = now;
   phase_ = Phase::awaiting_reply;
   ++counters_.requests[command_index(current_)];
-  return Transmit{current_, request_bytes(current_, config_.model), true};
+  return Transmit{current_, request_bytes(current_, model_), true};
 }
 
 void Session::on_receive(ByteView bytes, TimePoint now) {
@@ -76,7 +99,7 @@ void Session::on_receive(ByteView bytes, TimePoint now) {
       counters_.discarded_bytes += bytes.size;
       return;
     case Phase::awaiting_reply: {
-      const std::size_t want = reply_size(current_, config_.model);
+      const std::size_t want = reply_size(current_, model_);
       const std::size_t take = std::min(bytes.size, want - reply_.size());
       reply_.insert(reply_.end(), bytes.begin(), bytes.begin() + take);
       if (take < bytes.size) {
@@ -130,21 +153,48 @@ std::optional<Event> Session::next_event() {
 }
 
 void Session::finish_reply(TimePoint now) {
-  Result<Reading> decoded = decode_reply(current_, config_.model, reply_);
-  if (!decoded.ok()) {
-    fail(decoded.failure(), now);
+  const Result<ByteView> frame = check_frame(current_, model_, reply_);
+  if (!frame.ok()) {
+    fail(frame.failure(), now);
     return;
   }
+  Bytes& rejected = rejected_[static_cast<std::size_t>(command_index(current_))];
+  std::string_view despite_rule;
+  if (const auto violation = find_violation(current_, *frame, model_)) {
+    // A garbled frame rarely breaks only a cross-field rule, and never twice alike: read such a
+    // frame again at once, and take it when the same bytes come back.
+    if (!violation->cross_field || reply_ != rejected) {
+      if (violation->cross_field && !confirming_) {
+        queue_.push_front(current_);
+        confirm_next_ = true;
+      }
+      rejected = reply_;
+      fail(Failure::implausible, now, violation->rule);
+      return;
+    }
+    despite_rule = violation->rule;
+  } else {
+    rejected.clear();
+  }
+  Reading reading = decode_data(current_, model_, *frame);
   const Duration took = last_rx_ - sent_at_;
   counters_.last_duration[command_index(current_)] = took;
-  schedule_.succeeded(current_, cycle_);
-  if (current_ == Command::status) status_ok_ = true;
-  events_.push_back(ReplyDecoded{current_, std::move(decoded).value(), took, std::move(reply_)});
+  if (schedule_.succeeded(current_, cycle_)) events_.push_back(SupportChanged{current_, true});
+  if (current_ == Command::status) {
+    status_ok_ = true;
+    if (!framing_known_) {
+      framing_known_ = true;
+      events_.push_back(FramingFound{model_});
+      enqueue_due(/*with_status=*/false);
+    }
+  }
+  events_.push_back(
+      ReplyDecoded{current_, std::move(reading), took, std::move(reply_), despite_rule});
   reply_.clear();
   after_exchange(now);
 }
 
-void Session::fail(Failure reason, TimePoint now) {
+void Session::fail(Failure reason, TimePoint now, std::string_view rule) {
   // The boiler may still answer a request that timed out. Hold the next request back for one
   // more reply_timeout, so that a late reply arrives while nothing is outstanding and is
   // discarded, rather than being taken for the next command's reply (which, on a boiler without
@@ -152,21 +202,47 @@ void Session::fail(Failure reason, TimePoint now) {
   if (reason == Failure::timeout || reason == Failure::short_frame) {
     late_window_end_ = now + config_.reply_timeout;
   }
-  ++counters_.failures[static_cast<int>(reason)];
-  events_.push_back(RequestFailed{current_, reason, std::move(reply_)});
+  Failure counted = reason;
+  if (reason == Failure::timeout && current_ != Command::status && status_ok_) {
+    // Silence from a boiler that answers its status request this very cycle: the command may be
+    // one this firmware does not know.
+    if (schedule_.is_unsupported(current_)) {
+      counted = Failure::unsupported;
+      schedule_.missed(current_, cycle_);
+    } else if (schedule_.missed(current_, cycle_)) {
+      events_.push_back(SupportChanged{current_, false});
+    }
+  } else if (reason == Failure::short_frame || reason == Failure::checksum ||
+             reason == Failure::implausible) {
+    schedule_.heard(current_);
+  }
+  ++counters_.failures[static_cast<int>(counted)];
+  events_.push_back(RequestFailed{current_, counted, std::move(reply_), rule});
   reply_.clear();
-  // A boiler that does not answer its status request will not answer the rest either.
-  if (current_ == Command::status && reason == Failure::timeout) queue_.clear();
+  if (current_ == Command::status) {
+    // Not answered in this framing: the next cycle tries the other one.
+    if (!framing_known_) model_ = model_ == Model::xtreme ? Model::hre : Model::xtreme;
+    // A boiler that does not answer its status request will not answer the rest either.
+    if (reason == Failure::timeout) queue_.clear();
+  }
   after_exchange(now);
 }
 
 void Session::after_exchange(TimePoint now) {
-  if (queue_.empty()) {
-    end_cycle(now);
-  } else {
-    phase_ = Phase::ready_to_send;
-    ready_since_ = now;
+  phase_ = Phase::ready_to_send;
+  ready_since_ = now;
+  while (!queue_.empty() && !fits(queue_.front())) {
+    queue_.pop_front();  // stays due: it is sent next cycle
+    confirm_next_ = false;
   }
+  if (queue_.empty()) end_cycle(now);
+}
+
+bool Session::fits(Command c) const {
+  if (config_.cycle_budget <= Duration::zero() || c == Command::status) return true;
+  const auto& took = counters_.last_duration[command_index(c)];
+  return send_after() + (took ? *took : config_.reply_timeout) <=
+         cycle_started_ + config_.cycle_budget;
 }
 
 TimePoint Session::send_after() const {

@@ -12,6 +12,15 @@
 // dropped as implausible. Without a checksum on HRE boilers these windows, not luck, keep a late
 // reply to one command from being taken as the reply to the next. A status timeout ends the
 // cycle early: a silent boiler costs one timeout per cycle, not one per command.
+//
+// Meeting real boilers. With detect_model the framing is found on each (re)opened link: the
+// status request goes out plain (HRE, CW6) and, when that fails, with the Xtreme's XOR byte on
+// the next cycle, alternating until one is answered; until then a cycle is that one request.
+// A command that keeps timing out while the status request is answered is marked unsupported
+// (ScheduleState) and asked again only rarely; its later misses count as `unsupported`. A frame
+// that breaks a cross-field rule is read again at once, and accepted when the same bytes come
+// back (a stable frame is the boiler's own data, not noise; protocol.md 13). With a cycle_budget
+// a command is only sent when its reply is expected within the budget; the rest waits a cycle.
 #pragma once
 
 #include <array>
@@ -19,6 +28,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <string_view>
 #include <variant>
 
 #include "protocol/bytes.h"
@@ -36,11 +46,17 @@ using Duration = Clock::duration;
 
 struct SessionConfig {
   Model model = Model::hre;
+  // Find the framing on each (re)opened link; `model` is the framing tried first.
+  bool detect_model = false;
   // From the request's first byte to the reply's last. EB measured <= 150 ms (protocol.md 13).
   Duration reply_timeout = std::chrono::milliseconds(1000);
   // Quiet time that proves a reply complete and aligned, and gap before the next request
   // (protocol.md 13, recommendation 5: 100-200 ms between a reply and the next command).
   Duration settle = std::chrono::milliseconds(150);
+  // A command other than status is sent only while its expected reply (its last duration, or
+  // reply_timeout before it has one) still ends within this time from the cycle's start; the
+  // rest stays due for the next cycle. 0: no limit. The plugin passes the read interval.
+  Duration cycle_budget{0};
   Schedule schedule;
 };
 
@@ -56,17 +72,30 @@ struct ReplyDecoded {
   Reading reading;
   Duration duration;  // request's first byte to reply's last
   Bytes raw;          // the reply as received (32 or 33 bytes)
+  // Not empty: the frame breaks this cross-field rule but came back identical, so it is taken
+  // for the boiler's own data.
+  std::string_view despite_rule = {};
 };
 struct RequestFailed {
   Command command;
   Failure reason;
-  Bytes raw;  // whatever arrived for this request (possibly nothing)
+  Bytes raw;                   // whatever arrived for this request (possibly nothing)
+  std::string_view rule = {};  // implausible: the rule the frame broke, when one did
+};
+// detect_model: the status request was answered in this model's framing.
+struct FramingFound {
+  Model model;
+};
+// A command was marked unsupported (supported = false) or answers again (true).
+struct SupportChanged {
+  Command command;
+  bool supported;
 };
 struct CycleDone {
   unsigned long cycle;
   bool status_ok;  // the status request of this cycle returned a valid frame
 };
-using Event = std::variant<ReplyDecoded, RequestFailed, CycleDone>;
+using Event = std::variant<ReplyDecoded, RequestFailed, CycleDone, FramingFound, SupportChanged>;
 
 struct SessionCounters {
   std::array<std::uint64_t, kCommandCount> requests{};
@@ -104,12 +133,19 @@ class Session {
 
   const SessionCounters& counters() const { return counters_; }
   const SessionConfig& config() const { return config_; }
+  // The framing in use: config().model, or what detection found (or will try next).
+  Model model() const { return model_; }
+  bool framing_known() const { return framing_known_; }
+  bool is_unsupported(Command c) const { return schedule_.is_unsupported(c); }
 
  private:
   enum class Phase { idle, ready_to_send, awaiting_reply, settling };
 
-  void fail(Failure reason, TimePoint now);
+  void fail(Failure reason, TimePoint now, std::string_view rule = {});
   void finish_reply(TimePoint now);
+  void enqueue_due(bool with_status);
+  // Whether c's expected reply still ends within the cycle budget.
+  bool fits(Command c) const;
   void after_exchange(TimePoint now);
   void end_cycle(TimePoint now);
   void start_cycle(TimePoint now);
@@ -119,6 +155,8 @@ class Session {
 
   SessionConfig config_;
   ScheduleState schedule_;
+  Model model_;
+  bool framing_known_;
   bool link_up_ = false;
   bool cycle_active_ = false;
   bool cycle_pending_ = false;
@@ -127,12 +165,16 @@ class Session {
   Phase phase_ = Phase::idle;
   std::deque<Command> queue_;
   Command current_ = Command::status;
+  bool confirming_ = false;    // the current request reads a rejected frame again
+  bool confirm_next_ = false;  // the next request is such a second read
+  TimePoint cycle_started_{};
   TimePoint sent_at_{};
   TimePoint ready_since_{};      // when the next request became due
   TimePoint late_window_end_{};  // after a timeout: no request before this
   TimePoint last_rx_{};
   bool has_rx_ = false;
   Bytes reply_;
+  std::array<Bytes, kCommandCount> rejected_;  // the last frame a cross-field rule rejected
   std::deque<Event> events_;
   SessionCounters counters_;
 };

@@ -26,8 +26,6 @@ constexpr std::string_view kFlagNames[kFlagCount] = {
     "grad_flag",
 };
 
-constexpr std::int16_t kNotAvailable = 0x7FFF;  // protocol.md 4.2: 327.67 = "not available"
-
 // A temperature, or nullopt for 0x7FFF and for an open sensor (protocol.md 4.2: -51.00 and
 // -50.81 on HRE/Xtreme, about -31.8 on the CW6).
 std::optional<double> temperature(ByteView b, std::size_t at, Model m) {
@@ -45,12 +43,7 @@ std::string_view flag_name(Flag f) {
   return i >= 0 && i < kFlagCount ? kFlagNames[i] : std::string_view("unknown");
 }
 
-bool StatusReading::flag(Flag f) const {
-  // protocol.md 5.3: bit 0 (value 1) is the first flag of each byte; RB reads MSB first (wrong).
-  const int i = static_cast<int>(f);
-  const std::uint8_t byte = i < 8 ? heat_demand_flags : burner_flags;
-  return ((byte >> (i % 8)) & 1) != 0;
-}
+bool StatusReading::flag(Flag f) const { return flag_of(heat_demand_flags, burner_flags, f); }
 
 std::optional<std::uint8_t> StatusReading::current_fault() const {
   // protocol.md 5.5: byte 29 is the fault number only while byte 27 says lockout. A lockout

@@ -33,6 +33,13 @@ enum class Flag {
   grad_flag,
 };
 inline constexpr int kFlagCount = 16;
+
+// Flag f from S? bytes 26 and 28: bit 0 (value 1) is the first flag of each byte (protocol.md
+// 5.3; RB reads MSB first, which is wrong).
+constexpr bool flag_of(std::uint8_t byte26, std::uint8_t byte28, Flag f) {
+  const int i = static_cast<int>(f);
+  return (((i < 8 ? byte26 : byte28) >> (i % 8)) & 1) != 0;
+}
 std::string_view flag_name(Flag f);
 
 // S? byte 27, a single-bit enum (protocol.md 5.5).

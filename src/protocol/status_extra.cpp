@@ -12,7 +12,7 @@ namespace {
 // int16/100, or nullopt for 0x7FFF, which S2 uses for "not provided" (PM log, LC #3, IC).
 std::optional<double> hundredths(ByteView b, std::size_t at) {
   const std::int16_t raw = read_i16le(b, at);
-  if (raw == 0x7FFF) return std::nullopt;
+  if (raw == kNotAvailable) return std::nullopt;
   return raw / 100.0;
 }
 

@@ -9,8 +9,6 @@ namespace intergas {
 
 namespace {
 
-bool is_printable(std::uint8_t c) { return c >= 0x20 && c <= 0x7E; }
-
 // Bytes [from, to) as a string, without '*' marks and surrounding spaces.
 std::string field(ByteView b, std::size_t from, std::size_t to) {
   std::string s;

@@ -126,13 +126,18 @@ TEST_F(BoilerConfigTest, ReadsEveryOption) {
 TEST_F(BoilerConfigTest, DefaultsNeedOnlyADevice) {
   ASSERT_FALSE(parse("attic", {device()}));
   const BoilerConfig& b = boilers[0];
-  EXPECT_EQ(b.model, Model::hre);
+  EXPECT_FALSE(b.model) << "unset: found on the line";
   EXPECT_EQ(b.interval, milliseconds(0)) << "0: collectd's interval";
   EXPECT_FALSE(b.reply_timeout) << "unset: fitted to the read interval";
   const Schedule s = b.schedule(milliseconds(10000));
   EXPECT_EQ(s.every(Command::status_extra), 1);
   EXPECT_EQ(s.every(Command::counters), 6);
   EXPECT_EQ(s.every(Command::version), 30) << "300 s: within write_prometheus's StalenessDelta";
+}
+
+TEST_F(BoilerConfigTest, ModelAutoIsTheDefaultWrittenOut) {
+  ASSERT_FALSE(parse("attic", {device(), t.item("Model", {Tree::str("AUTO")})}));
+  EXPECT_FALSE(boilers[0].model);
 }
 
 struct BadLine {

@@ -454,5 +454,254 @@ TEST_F(SessionTest, ImplausibleStatusFrameIsDroppedNotDecoded) {
   EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::implausible);
 }
 
+
+// --- Meeting real boilers: detection, unsupported commands, stable frames, the cycle budget ---
+
+class RealBoilerTest : public SessionTest {
+ protected:
+  // Advances to the session's next send time, sends, and returns the request.
+  Transmit send_when_due() {
+    if (auto d = s().deadline(); d && *d > now_) now_ = *d;
+    return send();
+  }
+  // Lets a request time out: moves to its deadline and fires.
+  void time_out() { fire(); }
+  // One cycle in which status answers and every further request times out; returns what was
+  // asked after status.
+  std::vector<Command> cycle_with_silent_rest() {
+    s().begin_cycle(now_);
+    EXPECT_EQ(send_when_due().command, Command::status);
+    advance(milliseconds(100));
+    receive(kStatusFrame);
+    fire();
+    std::vector<Command> asked;
+    while (s().in_cycle()) {
+      asked.push_back(send_when_due().command);
+      time_out();
+    }
+    events();
+    return asked;
+  }
+};
+
+// protocol.md 3: the Xtreme ignores a plain S?; with its XOR byte (0x61) it answers with LC's
+// frame. Detection tries plain first, then the checksummed framing on the next cycle.
+TEST_F(RealBoilerTest, FindsTheXtremeFramingOnTheSecondCycle) {
+  SessionConfig c = config();
+  c.detect_model = true;
+  c.schedule.set_every(Command::counters, 1);
+  make(c);
+  s().begin_cycle(now_);
+  EXPECT_EQ(send_when_due().bytes, (Bytes{'S', '?', '\r'}));
+  time_out();
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::timeout);
+  EXPECT_FALSE(std::get<CycleDone>(ev[1]).status_ok) << "an undetected cycle is status alone";
+  EXPECT_FALSE(s().framing_known());
+
+  s().begin_cycle(now_);
+  EXPECT_EQ(send_when_due().bytes, (Bytes{'S', '?', '\r', 0x61}));
+  advance(milliseconds(100));
+  receive(kXtremeStatus);
+  fire();
+  ev = events();
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<FramingFound>(ev[0]).model, Model::xtreme);
+  EXPECT_EQ(std::get<ReplyDecoded>(ev[1]).command, Command::status);
+  EXPECT_TRUE(s().framing_known());
+  EXPECT_EQ(s().model(), Model::xtreme);
+  // The rest of the cycle follows in the framing found: H0 with its XOR byte 0x75.
+  EXPECT_EQ(send_when_due().bytes, (Bytes{'H', '0', '\r', 0x75}));
+}
+
+TEST_F(RealBoilerTest, APlainBoilerIsFoundOnTheFirstCycleAndTheCycleGoesOn) {
+  SessionConfig c = config();
+  c.detect_model = true;
+  c.schedule.set_every(Command::counters, 1);
+  make(c);
+  s().begin_cycle(now_);
+  auto ev = exchange(kStatusFrame);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<FramingFound>(ev[0]).model, Model::hre);
+  EXPECT_EQ(send_when_due().bytes, (Bytes{'H', 'N', '\r'}));
+}
+
+// A reopened link may lead to another boiler: the framing is found again, the last one first.
+TEST_F(RealBoilerTest, AReopenedLinkIsDetectedAgainStartingWithTheLastFraming) {
+  SessionConfig c = config();
+  c.detect_model = true;
+  make(c);
+  s().begin_cycle(now_);
+  send_when_due();
+  time_out();
+  s().begin_cycle(now_);
+  send_when_due();
+  advance(milliseconds(100));
+  receive(kXtremeStatus);
+  fire();
+  events();
+  s().on_link_lost(now_);
+  s().on_link_opened(now_);
+  EXPECT_FALSE(s().framing_known());
+  s().begin_cycle(now_);
+  EXPECT_EQ(send_when_due().bytes, (Bytes{'S', '?', '\r', 0x61}));
+}
+
+// An older firmware that never answers S2 while it answers S?: three timeouts, then the command
+// is marked unsupported, asked only every recheck period, and its misses count as `unsupported`.
+TEST_F(RealBoilerTest, ACommandNeverAnsweredIsMarkedUnsupportedAndAskedRarely) {
+  SessionConfig c = config();
+  c.schedule.set_every(Command::status_extra, 1);
+  c.schedule.set_recheck_every(10);
+  make(c);
+  std::vector<Event> changes;
+  for (int cycle = 1; cycle <= 3; ++cycle) {
+    s().begin_cycle(now_);
+    send_when_due();
+    advance(milliseconds(100));
+    receive(kStatusFrame);
+    fire();
+    EXPECT_EQ(send_when_due().command, Command::status_extra) << cycle;
+    time_out();
+    for (auto& e : events()) {
+      if (std::holds_alternative<SupportChanged>(e)) changes.push_back(e);
+    }
+  }
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(std::get<SupportChanged>(changes[0]).command, Command::status_extra);
+  EXPECT_FALSE(std::get<SupportChanged>(changes[0]).supported);
+  EXPECT_TRUE(s().is_unsupported(Command::status_extra));
+  EXPECT_EQ(s().counters().failures[static_cast<int>(Failure::timeout)], 3u);
+
+  // Cycles 4..12: status only.
+  for (int cycle = 4; cycle <= 12; ++cycle) {
+    EXPECT_TRUE(cycle_with_silent_rest().empty()) << cycle;
+  }
+  // Cycle 13, ten after the mark: asked again; the miss counts as unsupported, not timeout.
+  EXPECT_EQ(cycle_with_silent_rest(), std::vector<Command>{Command::status_extra});
+  EXPECT_EQ(s().counters().failures[static_cast<int>(Failure::timeout)], 3u);
+  EXPECT_EQ(s().counters().failures[static_cast<int>(Failure::unsupported)], 1u);
+  EXPECT_EQ(s().counters().requests[command_index(Command::status_extra)], 4u);
+
+  // After a reopen it is asked once at once; answering clears the mark.
+  s().on_link_lost(now_);
+  s().on_link_opened(now_);
+  events();
+  s().begin_cycle(now_);
+  exchange(kStatusFrame);
+  auto ev = exchange(golden::frame(golden::kRbStatusExtra));
+  ASSERT_GE(ev.size(), 1u);
+  EXPECT_EQ(std::get<SupportChanged>(ev[0]).command, Command::status_extra);
+  EXPECT_TRUE(std::get<SupportChanged>(ev[0]).supported);
+  EXPECT_FALSE(s().is_unsupported(Command::status_extra));
+}
+
+// A timeout in a cycle whose status failed says nothing about the command, and a garbled reply
+// shows the boiler does answer: neither brings a command closer to the mark.
+TEST_F(RealBoilerTest, OnlyTimeoutsBesideAnAnsweredStatusCountAsMisses) {
+  SessionConfig c = config();
+  c.schedule.set_every(Command::status_extra, 1);
+  make(c);
+  for (int cycle = 1; cycle <= 4; ++cycle) {
+    s().begin_cycle(now_);
+    send_when_due();
+    advance(milliseconds(100));
+    receive(kStatusFrame);
+    fire();
+    send_when_due();
+    if (cycle == 3) {
+      advance(milliseconds(50));
+      receive(Bytes(10, 0x00));  // a short reply: the boiler answers S2
+    }
+    time_out();
+    events();
+  }
+  EXPECT_FALSE(s().is_unsupported(Command::status_extra)) << "misses 1, 2, heard, 4";
+}
+
+// protocol.md 13: HN's hours of CH and DHW are parts of the powered hours. RB's counters frame
+// with the powered hours changed to 1000 (E8 03) breaks that rule. Sent once, it is rejected and
+// read again at once; the same bytes again are the boiler's own data and are accepted.
+TEST_F(RealBoilerTest, AStableFrameThatBreaksACrossFieldRuleIsAcceptedOnTheSecondRead) {
+  Bytes odd = kCountersFrame;
+  odd[0] = 0xE8;
+  odd[1] = 0x03;
+  make(config(Model::hre, /*with_counters=*/true));
+  s().begin_cycle(now_);
+  exchange(kStatusFrame);
+  auto ev = exchange(odd);
+  ASSERT_EQ(ev.size(), 1u);
+  const auto& failed = std::get<RequestFailed>(ev[0]);
+  EXPECT_EQ(failed.reason, Failure::implausible);
+  EXPECT_EQ(failed.rule, "ch_hours + dhw_hours <= powered_hours");
+  ev = exchange(odd);
+  ASSERT_EQ(ev.size(), 2u);
+  const auto& reply = std::get<ReplyDecoded>(ev[0]);
+  EXPECT_EQ(reply.despite_rule, "ch_hours + dhw_hours <= powered_hours");
+  EXPECT_EQ(std::get<CountersReading>(reply.reading).powered_hours, 1000u);
+  EXPECT_EQ(std::get<CountersReading>(reply.reading).ch_hours, 3849u);
+  EXPECT_TRUE(std::get<CycleDone>(ev[1]).status_ok);
+}
+
+// Two different frames that break the rule are noise: both rejected, no third read this cycle.
+TEST_F(RealBoilerTest, DifferentFramesThatBreakACrossFieldRuleAreBothRejected) {
+  Bytes odd = kCountersFrame;
+  odd[0] = 0xE8;
+  odd[1] = 0x03;
+  Bytes other = odd;
+  other[1] = 0x02;
+  make(config(Model::hre, /*with_counters=*/true));
+  s().begin_cycle(now_);
+  exchange(kStatusFrame);
+  exchange(odd);
+  auto ev = exchange(other);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::implausible);
+  EXPECT_FALSE(s().in_cycle()) << "one second read only";
+  EXPECT_EQ(s().counters().requests[command_index(Command::counters)], 2u);
+}
+
+// A range rule is never overruled: the same out-of-range frame twice is still rejected, and not
+// read a second time in the cycle.
+TEST_F(RealBoilerTest, ARangeRuleIsNeverOverruledByRepetition) {
+  Bytes hot = kStatusFrame;
+  hot[2] = 0x10;  // supply temperature (bytes 2-3) = 0x4010 = 164.00 C: above 130 C
+  hot[3] = 0x40;
+  make(config());
+  for (int cycle = 0; cycle < 2; ++cycle) {
+    s().begin_cycle(now_);
+    auto ev = exchange(hot);
+    ASSERT_EQ(ev.size(), 2u);
+    EXPECT_EQ(std::get<RequestFailed>(ev[0]).rule, "temperatures (bytes 0-11) in -55..130 C");
+    advance(milliseconds(1000));
+  }
+  EXPECT_EQ(s().counters().requests[command_index(Command::status)], 2u);
+}
+
+// With a 1 s budget and a 500 ms reply timeout, a command without a measured duration is sent
+// only while 500 ms still fit; the rest waits for the next cycle, status first.
+TEST_F(RealBoilerTest, TheCycleBudgetDefersWhatDoesNotFit) {
+  SessionConfig c = config();
+  c.cycle_budget = milliseconds(1000);
+  c.schedule.set_every(Command::status_extra, 1);
+  c.schedule.set_every(Command::counters, 1);
+  make(c);
+  const TimePoint began = now_;
+  s().begin_cycle(now_);
+  exchange(kStatusFrame);  // ends at +250 ms (100 ms reply, 150 ms settle)
+  EXPECT_EQ(send_when_due().command, Command::status_extra) << "+250 + 500 <= 1000";
+  time_out();  // +750 ms; the late window holds the next request until +1250 ms
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 2u) << "counters would end after the budget: deferred";
+  EXPECT_TRUE(std::get<CycleDone>(ev[1]).status_ok);
+  EXPECT_EQ(now_ - began, milliseconds(750));
+  EXPECT_EQ(s().counters().requests[command_index(Command::counters)], 0u);
+  // The next cycle starts with status and then asks counters, still due.
+  now_ = began + milliseconds(1000);
+  s().begin_cycle(now_);
+  EXPECT_EQ(send_when_due().command, Command::status);
+}
+
 }  // namespace
 }  // namespace intergas

@@ -1,0 +1,259 @@
+#include "client/line_watch.h"
+
+#include <cstdio>
+
+#include "client/boiler_client.h"
+
+namespace intergas {
+
+namespace {
+
+std::string seconds_text(Duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
+}
+
+// "the last hour", "the last 2 hours", "the last 10 minutes".
+std::string period_text(Duration d) {
+  using std::chrono::duration_cast;
+  const auto hours = duration_cast<std::chrono::hours>(d).count();
+  if (hours >= 1 && d == std::chrono::hours(hours)) {
+    return hours == 1 ? "the last hour" : "the last " + std::to_string(hours) + " hours";
+  }
+  return "the last " + std::to_string(duration_cast<std::chrono::minutes>(d).count()) + " minutes";
+}
+
+// "timeout 20, short_frame 12"; reasons with no count left out.
+std::string reasons_text(const std::array<std::uint64_t, kFailureCount>& counts) {
+  std::string out;
+  for (Failure f : kAllFailures) {
+    const auto n = counts[static_cast<std::size_t>(f)];
+    if (n == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += std::string(failure_name(f)) + " " + std::to_string(n);
+  }
+  return out;
+}
+
+std::string command_list(const std::vector<Command>& commands) {
+  std::string out;
+  for (Command c : commands) {
+    if (!out.empty()) out += ", ";
+    out += command_name(c);
+  }
+  return out;
+}
+
+// What the wire bytes of a command look like, for texts: "HN", "REV".
+std::string wire_name(Command c, Model m) {
+  std::string text(command_text(c, m));
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  return text;
+}
+
+std::string framing_text(const Session& s) {
+  if (!s.config().detect_model) {
+    return "Model \"" + std::string(model_name(s.model())) + "\" as configured";
+  }
+  if (s.model() == Model::xtreme) return "checksummed framing (Xtreme)";
+  return "plain framing (Kombi Kompakt HR/HRE/HReco or Prestige CW6 layout; set Model \"cw6\" for "
+         "a CW6)";
+}
+
+// protocol.md 12.1: the third character of the hardware text tells the controller generation.
+std::string board_text(const std::string& firmware) {
+  if (firmware.size() > 2 && (firmware[0] == 'i' || firmware[0] == 'I') &&
+      (firmware[2] == '2' || firmware[2] == '3')) {
+    return std::string(" (IC") + firmware[2] + " board)";
+  }
+  return "";
+}
+
+}  // namespace
+
+void LineWatch::link_opened(TimePoint now) {
+  opened_at_ = now;
+  answered_since_open_ = false;
+  silent_reported_ = false;
+  failed_cycles_ = 0;
+  failures_since_open_.fill(0);
+  support_.fill(std::nullopt);
+  rejections_in_a_row_.fill(0);
+  reidentify_ = true;
+}
+
+void LineWatch::cycle_done(const CycleReport& r, const Session& s, const std::string& device,
+                           TimePoint now, std::vector<Notice>& out) {
+  watch_status(r, s, device, now, out);
+  watch_support(r, s, out);
+  watch_frames(r, device, out);
+  watch_noise(r, now, out);
+}
+
+void LineWatch::watch_status(const CycleReport& r, const Session& s, const std::string& device,
+                             TimePoint now, std::vector<Notice>& out) {
+  if (r.health.up) {
+    if (silent_reported_ || (!answered_since_open_ && failed_cycles_ > 0 &&
+                             now - opened_at_ >= options_.silent_after)) {
+      out.push_back({Notice::Kind::boiler_answering, "boiler answering again", {}});
+    }
+    answered_since_open_ = true;
+    silent_reported_ = false;
+    failed_cycles_ = 0;
+    return;
+  }
+  if (failed_cycles_++ == 0) failing_since_ = now;
+  std::array<std::uint64_t, kFailureCount> this_cycle{};
+  for (const RequestFailed& f : r.failures) {
+    if (f.command != Command::status) continue;
+    ++failures_since_open_[static_cast<std::size_t>(f.reason)];
+    ++this_cycle[static_cast<std::size_t>(f.reason)];
+  }
+  if (failed_cycles_ < options_.silent_min_cycles) return;
+  if (!answered_since_open_) {
+    if (now - opened_at_ < options_.silent_after) return;
+    std::string tried =
+        s.config().detect_model
+            ? "tried the plain and the checksummed (Xtreme) framing"
+            : "tried " + framing_text(s) + " only; Model \"auto\" tries every framing";
+    out.push_back({Notice::Kind::no_answer,
+                   "no valid reply to the status request on " + device + " since it was opened " +
+                       seconds_text(now - opened_at_) + " ago (" + std::to_string(failed_cycles_) +
+                       " tries: " + reasons_text(failures_since_open_) + "; " + tried +
+                       "): check that Device is the boiler's adapter or bridge, the wiring "
+                       "(adapter TX to boiler RX, RX to TX, GND) and Model",
+                   {}});
+    return;
+  }
+  if (silent_reported_ || now - failing_since_ < options_.silent_after) return;
+  silent_reported_ = true;
+  silent_in_window_ = true;
+  out.push_back({Notice::Kind::boiler_silent,
+                 "no valid status reply for " + seconds_text(now - failing_since_) + " (" +
+                     std::to_string(failed_cycles_) +
+                     " reads; this read: " + reasons_text(this_cycle) + ")",
+                 {}});
+}
+
+void LineWatch::watch_support(const CycleReport& r, const Session& s, std::vector<Notice>& out) {
+  for (const ReplyDecoded& reply : r.replies) {
+    support_[static_cast<std::size_t>(command_index(reply.command))] = true;
+    if (const auto* v = std::get_if<VersionReading>(&reply.reading)) firmware_ = v->label();
+  }
+  const Schedule& schedule = s.config().schedule;
+  for (Command c : kAllCommands) {
+    if (s.is_unsupported(c)) support_[static_cast<std::size_t>(command_index(c))] = false;
+  }
+  // Who the boiler is, said once the picture is complete: at first, and after a reopen when it
+  // differs (another boiler, a firmware update). Changes found before that are part of it.
+  if (identified_.empty() || reidentify_) {
+    for (Command c : kAllCommands) {
+      if (schedule.every(c) > 0 && !support_[static_cast<std::size_t>(command_index(c))]) return;
+    }
+    if (!s.framing_known()) return;
+    reidentify_ = false;
+    const std::string text = identity(s);
+    if (text != identified_) out.push_back({Notice::Kind::identified, text, {}});
+    identified_ = text;
+    return;
+  }
+  for (const SupportChanged& change : r.support_changes) {
+    const std::string name(command_name(change.command));
+    if (change.supported) {
+      out.push_back({Notice::Kind::command_answering, name + " answers again", {}});
+    } else {
+      out.push_back({Notice::Kind::command_unsupported,
+                     name + " (" + wire_name(change.command, s.model()) + ") gets no reply while " +
+                         "status does: firmware " + (firmware_.empty() ? "unknown" : firmware_) +
+                         " does not answer it; asking again every " +
+                         std::to_string(schedule.recheck_every()) + " reads",
+                     {}});
+    }
+  }
+  if (!r.support_changes.empty()) identified_ = identity(s);
+}
+
+std::string LineWatch::identity(const Session& s) const {
+  std::vector<Command> answers, silent;
+  for (Command c : kAllCommands) {
+    const auto& known = support_[static_cast<std::size_t>(command_index(c))];
+    if (s.config().schedule.every(c) <= 0 || !known) continue;
+    (*known ? answers : silent).push_back(c);
+  }
+  std::string text = "found " + (firmware_.empty() ? "firmware unknown" : firmware_) +
+                     board_text(firmware_) + ", " + framing_text(s) + "; answers " +
+                     command_list(answers);
+  if (!silent.empty()) {
+    text += "; no reply to " + command_list(silent) + " (asked " +
+            std::to_string(kMissesBeforeUnsupported) + " times; asked again every " +
+            std::to_string(s.config().schedule.recheck_every()) + " reads and after a reconnect)";
+  }
+  return text;
+}
+
+void LineWatch::watch_frames(const CycleReport& r, const std::string& device,
+                             std::vector<Notice>& out) {
+  for (const RequestFailed& f : r.failures) {
+    if (f.reason != Failure::implausible || f.rule.empty()) continue;
+    const auto i = static_cast<std::size_t>(command_index(f.command));
+    rejections_in_a_row_[i] = rejected_by_[i] == f.rule ? rejections_in_a_row_[i] + 1 : 1;
+    rejected_by_[i] = f.rule;
+    if (rejections_in_a_row_[i] != options_.repeats_before_warning) continue;
+    const std::string name(command_name(f.command));
+    if (!said_once_.insert("rejected " + name + std::string(f.rule)).second) continue;
+    out.push_back({Notice::Kind::frame_rejected,
+                   name + " replies rejected " + std::to_string(rejections_in_a_row_[i]) +
+                       " times in a row by the rule \"" + std::string(f.rule) + "\", e.g. " +
+                       to_hex(f.raw) + ": intergas-read --raw " + device +
+                       " captures them for a bug report",
+                   {}});
+  }
+  for (const ReplyDecoded& reply : r.replies) {
+    rejections_in_a_row_[static_cast<std::size_t>(command_index(reply.command))] = 0;
+    if (reply.despite_rule.empty()) continue;
+    const std::string name(command_name(reply.command));
+    if (!said_once_.insert("trusted " + name + std::string(reply.despite_rule)).second) continue;
+    out.push_back({Notice::Kind::frame_trusted,
+                   name + " reply breaks the rule \"" + std::string(reply.despite_rule) +
+                       "\" but came back identical, so it is exported as the boiler's own data: " +
+                       to_hex(reply.raw),
+                   {}});
+  }
+}
+
+void LineWatch::watch_noise(const CycleReport& r, TimePoint now, std::vector<Notice>& out) {
+  if (!window_started_) {
+    window_started_ = true;
+    window_start_ = now;
+  }
+  window_requests_ += r.replies.size() + r.failures.size();
+  for (const RequestFailed& f : r.failures) {
+    // A lost link and an unsupported command are reported on their own.
+    if (f.reason == Failure::io || f.reason == Failure::unsupported) continue;
+    ++window_failures_[static_cast<std::size_t>(f.reason)];
+  }
+  if (now - window_start_ < options_.summary_period) return;
+  std::uint64_t failed = 0;
+  for (auto n : window_failures_) failed += n;
+  const bool noisy = failed > 0 && static_cast<double>(failed) >=
+                                       options_.noisy_share * static_cast<double>(window_requests_);
+  const std::string counts = std::to_string(failed) + " of " + std::to_string(window_requests_) +
+                             " requests failed in " + period_text(options_.summary_period);
+  if (silent_in_window_) {
+    // The silence was reported; its failures say nothing about the line's noise.
+  } else if (noisy) {
+    noisy_reported_ = true;
+    out.push_back({Notice::Kind::line_noisy,
+                   counts + " (" + reasons_text(window_failures_) +
+                       "); check the cable or bridge (docs/troubleshooting.md)",
+                   {}});
+  } else if (noisy_reported_) {
+    noisy_reported_ = false;
+    out.push_back({Notice::Kind::line_recovered, "line recovered: " + counts, {}});
+  }
+  window_start_ = now;
+  window_requests_ = 0;
+  window_failures_.fill(0);
+  silent_in_window_ = false;
+}
+
+}  // namespace intergas
