@@ -213,14 +213,18 @@ void BoilerClient::collect_events(TimePoint now) {
       h.counters = session_.counters();
       if (done->status_ok) backoff_.reset();
       // A cycle on a closed link says nothing about the boiler: the link notices speak.
-      if (h.link_open)
-        watch_.cycle_done(building_, session_, link_->resolved_name(), now, notices_);
+      if (h.link_open) watch_.cycle_done(building_, session_, device_text(), now, notices_);
       h.supported = watch_.support();
       if (session_.framing_known()) h.checksummed_framing = session_.model() == Model::xtreme;
       reports_.push_back(std::move(building_));
       building_ = CycleReport{};
     }
   }
+}
+
+std::string BoilerClient::device_text() const {
+  const std::string resolved = link_->resolved_name();
+  return resolved == link_->name() ? resolved : link_->name() + " (" + resolved + ")";
 }
 
 std::optional<CycleReport> BoilerClient::take_report() {

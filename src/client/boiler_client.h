@@ -79,6 +79,8 @@ class BoilerClient {
   void start_waiting_cycle(TimePoint now);
   void pump_session(TimePoint now);
   void collect_events(TimePoint now);
+  // The Device as configured, and where it led when that differs: "usb:0403:6001 (/dev/ttyUSB0)".
+  std::string device_text() const;
   void notice(Notice::Kind kind, std::string text, std::chrono::milliseconds retry_in = {});
 
   enum class LinkPhase { closed, connecting, open };

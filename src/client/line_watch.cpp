@@ -92,8 +92,8 @@ void LineWatch::cycle_done(const CycleReport& r, const Session& s, const std::st
 void LineWatch::watch_status(const CycleReport& r, const Session& s, const std::string& device,
                              TimePoint now, std::vector<Notice>& out) {
   if (r.health.up) {
-    if (silent_reported_ || (!answered_since_open_ && failed_cycles_ > 0 &&
-                             now - opened_at_ >= options_.silent_after)) {
+    if (silent_reported_ ||
+        (!answered_since_open_ && failed_cycles_ >= options_.silent_min_cycles)) {
       out.push_back({Notice::Kind::boiler_answering, "boiler answering again", {}});
     }
     answered_since_open_ = true;
@@ -110,7 +110,7 @@ void LineWatch::watch_status(const CycleReport& r, const Session& s, const std::
   }
   if (failed_cycles_ < options_.silent_min_cycles) return;
   if (!answered_since_open_) {
-    if (now - opened_at_ < options_.silent_after) return;
+    // Not a flapping line but one that never worked: said after a few reads, both framings tried.
     std::string tried =
         s.config().detect_model
             ? "tried the plain and the checksummed (Xtreme) framing"

@@ -5,9 +5,9 @@
 // * Silence is reported only once the status request has failed for `silent_after` (and at least
 //   `silent_min_cycles` cycles) in a row, and answering again only after such a report: a single
 //   failed cycle is a counter, not a log line.
-// * A boiler that has not answered since its link opened is named after `silent_after`, and
-//   again on every later cycle (the plugin rate-limits that notice with c_complain), with what
-//   was tried and what to check.
+// * A boiler that has not answered since its link opened is named after `silent_min_cycles`
+//   reads, and again on every later read (the plugin rate-limits that notice with c_complain),
+//   with what was tried and what to check.
 // * A line that fails some requests without going silent is summarised once per
 //   `summary_period` when at least `noisy_share` of its requests failed, and once more when a
 //   period is clean again.

@@ -1,5 +1,7 @@
 #include "protocol/schedule.h"
 
+#include <utility>
+
 namespace intergas {
 
 Schedule Schedule::defaults(std::chrono::milliseconds read_interval) {
@@ -40,6 +42,19 @@ bool ScheduleState::is_due(Command c, unsigned long cycle) const {
   const long last = last_success_[i];
   if (last < 0) return true;
   return static_cast<long>(cycle) - last >= every;
+}
+
+bool ScheduleState::asks_before(Command a, Command b) const {
+  // (period, cycle it became due); -1: never read since the link opened.
+  auto key = [this](Command c) {
+    const int i = command_index(c);
+    if (unsupported_[i])
+      return std::pair<long, long>(schedule_.recheck_every(), last_asked_unsupported_[i]);
+    const long every = schedule_.every(c);
+    const long last = last_success_[i];
+    return std::pair<long, long>(every, last < 0 ? -1 : last + every);
+  };
+  return key(a) < key(b);
 }
 
 bool ScheduleState::succeeded(Command c, unsigned long cycle) {

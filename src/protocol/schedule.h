@@ -54,6 +54,10 @@ class ScheduleState {
 
   void reset();  // link (re)opened: everything enabled is due on the next cycle
   bool is_due(Command c, unsigned long cycle) const;
+  // The order in which due commands are asked, most pressing first: the ones read most often,
+  // and among those the one due longest (never read since the link opened: first of all). When
+  // a cycle budget cuts a cycle short, what waits is what can best wait.
+  bool asks_before(Command a, Command b) const;
   // A valid reply. True when c was marked unsupported until now.
   bool succeeded(Command c, unsigned long cycle);
   // Some reply arrived, if garbled: the boiler does answer c, so its run of misses ends.

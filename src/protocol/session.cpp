@@ -70,9 +70,13 @@ void Session::start_cycle(TimePoint now) {
 }
 
 void Session::enqueue_due(bool with_status) {
+  if (with_status) queue_.push_back(Command::status);
+  const auto first = queue_.size();
   for (Command c : kAllCommands) {
-    if ((with_status || c != Command::status) && schedule_.is_due(c, cycle_)) queue_.push_back(c);
+    if (c != Command::status && schedule_.is_due(c, cycle_)) queue_.push_back(c);
   }
+  std::stable_sort(queue_.begin() + static_cast<long>(first), queue_.end(),
+                   [this](Command a, Command b) { return schedule_.asks_before(a, b); });
 }
 
 std::optional<Transmit> Session::take_transmit(TimePoint now) {
@@ -240,9 +244,19 @@ void Session::after_exchange(TimePoint now) {
 
 bool Session::fits(Command c) const {
   if (config_.cycle_budget <= Duration::zero() || c == Command::status) return true;
-  const auto& took = counters_.last_duration[command_index(c)];
-  return send_after() + (took ? *took : config_.reply_timeout) <=
-         cycle_started_ + config_.cycle_budget;
+  // A command not timed yet is expected to take as long as the slowest one timed (replies take
+  // about the same time, protocol.md 13), or the whole reply timeout before any was.
+  Duration expected = config_.reply_timeout;
+  if (const auto& own = counters_.last_duration[command_index(c)]) {
+    expected = *own;
+  } else {
+    std::optional<Duration> slowest;
+    for (const auto& took : counters_.last_duration) {
+      if (took && (!slowest || *took > *slowest)) slowest = took;
+    }
+    if (slowest) expected = *slowest;
+  }
+  return send_after() + expected <= cycle_started_ + config_.cycle_budget;
 }
 
 TimePoint Session::send_after() const {

@@ -690,7 +690,7 @@ TEST_F(RealBoilerTest, TheCycleBudgetDefersWhatDoesNotFit) {
   const TimePoint began = now_;
   s().begin_cycle(now_);
   exchange(kStatusFrame);  // ends at +250 ms (100 ms reply, 150 ms settle)
-  EXPECT_EQ(send_when_due().command, Command::status_extra) << "+250 + 500 <= 1000";
+  EXPECT_EQ(send_when_due().command, Command::status_extra) << "+250, expected like status: 100 ms";
   time_out();  // +750 ms; the late window holds the next request until +1250 ms
   auto ev = events();
   ASSERT_EQ(ev.size(), 2u) << "counters would end after the budget: deferred";

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,11 +28,11 @@ constexpr int kExitUsage = 2;
 
 volatile sig_atomic_t interrupted = 0;
 
-enum class Format { table, json, raw };
+enum class Format { table, json, raw, probe };
 
 struct Options {
   std::string device;
-  Model model = Model::hre;
+  std::optional<Model> model;  // unset: found on the line
   Format format = Format::table;
   std::vector<Command> commands;  // empty: all
   double watch_seconds = 0;       // 0: once
@@ -49,12 +50,15 @@ void usage(FILE* to) {
       "DEVICE is a serial path (/dev/ttyUSB0, /dev/serial/by-id/...), tcp://HOST:PORT for a\n"
       "raw serial bridge (ser2net, ESP-link), or usb:VID:PID[:SERIAL] for a USB adapter.\n"
       "\n"
-      "  -m, --model MODEL      hre (Kombi Kompakt HR/HRE/HReco, default), cw6, xtreme\n"
+      "  -m, --model MODEL      auto (default: the framing is found on the line), hre\n"
+      "                         (Kombi Kompakt HR/HRE/HReco), cw6 (Prestige CW6), xtreme\n"
       "  -c, --commands LIST    comma-separated: status,status_extra,diagnostics,counters,\n"
       "                         parameters,version,fault_stats (default: all; status is\n"
       "                         always asked first)\n"
       "  -j, --json             print the collectd identifiers of METRICS.md as JSON\n"
       "  -r, --raw              print each reply in hex (a capture intergas-sim --replay serves)\n"
+      "  -p, --probe            ask every command, fault_stats too, and print which ones the\n"
+      "                         boiler answers and how fast\n"
       "  -w, --watch SECONDS    repeat every SECONDS until interrupted\n"
       "  -t, --timeout SECONDS  reply timeout per request (default 1.0)\n"
       "  -l, --list-ports       list USB serial adapters and the DEVICE to use for each\n"
@@ -83,22 +87,24 @@ bool parse_commands(const std::string& list, std::vector<Command>& out) {
 }
 
 int parse_options(int argc, char** argv, Options& o) {
-  static const option long_options[] = {{"model", required_argument, nullptr, 'm'},
-                                        {"commands", required_argument, nullptr, 'c'},
-                                        {"json", no_argument, nullptr, 'j'},
-                                        {"raw", no_argument, nullptr, 'r'},
-                                        {"watch", required_argument, nullptr, 'w'},
-                                        {"timeout", required_argument, nullptr, 't'},
-                                        {"list-ports", no_argument, nullptr, 'l'},
-                                        {"help", no_argument, nullptr, 'h'},
-                                        {nullptr, 0, nullptr, 0}};
+  static const option long_options[] = {
+      {"model", required_argument, nullptr, 'm'},   {"commands", required_argument, nullptr, 'c'},
+      {"json", no_argument, nullptr, 'j'},          {"raw", no_argument, nullptr, 'r'},
+      {"probe", no_argument, nullptr, 'p'},         {"watch", required_argument, nullptr, 'w'},
+      {"timeout", required_argument, nullptr, 't'}, {"list-ports", no_argument, nullptr, 'l'},
+      {"help", no_argument, nullptr, 'h'},          {nullptr, 0, nullptr, 0}};
   int c;
-  while ((c = getopt_long(argc, argv, "m:c:jrw:t:lh", long_options, nullptr)) != -1) {
+  while ((c = getopt_long(argc, argv, "m:c:jrpw:t:lh", long_options, nullptr)) != -1) {
     switch (c) {
       case 'm': {
+        if (std::string(optarg) == "auto") {
+          o.model.reset();
+          break;
+        }
         const auto m = parse_model(optarg);
         if (!m) {
-          std::fprintf(stderr, "intergas-read: unknown model \"%s\" (hre, cw6, xtreme)\n", optarg);
+          std::fprintf(stderr, "intergas-read: unknown model \"%s\" (auto, hre, cw6, xtreme)\n",
+                       optarg);
           return kExitUsage;
         }
         o.model = *m;
@@ -112,6 +118,9 @@ int parse_options(int argc, char** argv, Options& o) {
         break;
       case 'r':
         o.format = Format::raw;
+        break;
+      case 'p':
+        o.format = Format::probe;
         break;
       case 'w':
       case 't': {
@@ -160,13 +169,39 @@ int list_ports() {
   return kExitOk;
 }
 
-void print_report(const CycleReport& report, const Options& o) {
+// --probe: one line per command asked, with what came back.
+std::string probe_table(const CycleReport& report, Model model) {
+  std::string out = "command       request       reply\n";
+  auto row = [&](Command c, const std::string& result) {
+    char line[160];
+    std::snprintf(line, sizeof line, "%-13s %-13s %s\n", std::string(command_name(c)).c_str(),
+                  to_hex(request_bytes(c, model)).c_str(), result.c_str());
+    out += line;
+  };
+  for (Command c : kAllCommands) {
+    for (const ReplyDecoded& r : report.replies) {
+      if (r.command != c) continue;
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(r.duration).count();
+      row(c,
+          "answered in " + std::to_string(ms) + " ms (" + std::to_string(r.raw.size()) + " bytes)");
+    }
+    for (const RequestFailed& f : report.failures) {
+      if (f.command != c) continue;
+      row(c, f.reason == Failure::timeout
+                 ? std::string("no reply (timeout)")
+                 : std::string(failure_name(f.reason)) + ": " + to_hex(f.raw));
+    }
+  }
+  return out;
+}
+
+void print_report(const CycleReport& report, const Options& o, Model model) {
   std::string out;
   std::vector<Metric> metrics;
   for (const ReplyDecoded& r : report.replies) {
     switch (o.format) {
       case Format::table:
-        out += format_table(r.reading, o.model) + "\n";
+        out += format_table(r.reading, model) + "\n";
         break;
       case Format::json:
         append_reading_metrics(r.reading, metrics);
@@ -174,17 +209,44 @@ void print_report(const CycleReport& report, const Options& o) {
       case Format::raw:
         out += std::string(command_name(r.command)) + " " + to_hex(r.raw) + "\n";
         break;
+      case Format::probe:
+        break;
     }
   }
-  for (const RequestFailed& f : report.failures) {
-    std::fprintf(stderr, "intergas-read: %s: %s%s%s\n",
-                 std::string(command_name(f.command)).c_str(),
-                 std::string(failure_name(f.reason)).c_str(), f.raw.empty() ? "" : ": ",
-                 to_hex(f.raw).c_str());
+  if (o.format != Format::probe) {
+    for (const RequestFailed& f : report.failures) {
+      std::fprintf(stderr, "intergas-read: %s: %s%s%s\n",
+                   std::string(command_name(f.command)).c_str(),
+                   std::string(failure_name(f.reason)).c_str(), f.raw.empty() ? "" : ": ",
+                   to_hex(f.raw).c_str());
+    }
   }
   if (o.format == Format::json) out = metrics_json(metrics);
+  if (o.format == Format::probe) out = probe_table(report, model);
   std::fputs(out.c_str(), stdout);
   std::fflush(stdout);
+}
+
+// What was found on the line, for stderr: framing and firmware.
+std::string found_text(const BoilerClient& client, const CycleReport& report) {
+  const Session& s = client.session();
+  std::string text = s.model() == Model::xtreme
+                         ? "checksummed framing (Xtreme)"
+                         : "plain framing (Kombi Kompakt HR/HRE/HReco or Prestige CW6 layout)";
+  for (const ReplyDecoded& r : report.replies) {
+    if (const auto* v = std::get_if<VersionReading>(&r.reading)) text += ", firmware " + v->label();
+  }
+  return text;
+}
+
+std::string nothing_answered_text(const Options& o) {
+  const std::string tried = o.model ? "tried Model " + std::string(model_name(*o.model)) +
+                                          " only; without --model every framing is tried"
+                                    : "tried the plain and the checksummed (Xtreme) framing";
+  return "the boiler on " + o.device + " did not answer the status request (" + tried +
+         "): check that " + o.device +
+         " is the boiler's adapter or bridge, the wiring (adapter TX to boiler RX, RX to TX, GND) "
+         "and that the boiler is powered";
 }
 
 int run(const Options& o) {
@@ -196,12 +258,14 @@ int run(const Options& o) {
     return kExitUsage;
   }
   ClientOptions options;
-  options.session.model = o.model;
+  options.session.model = o.model.value_or(Model::hre);
+  options.session.detect_model = !o.model;
   options.session.reply_timeout =
       std::chrono::milliseconds(static_cast<long>(o.timeout_seconds * 1000));
   Schedule schedule;
   for (Command c : kAllCommands) {
-    bool wanted = o.commands.empty();
+    bool wanted =
+        o.commands.empty() ? c != Command::fault_stats || o.format == Format::probe : false;
     for (Command w : o.commands) wanted = wanted || w == c;
     if (wanted) schedule.set_every(c, 1);
   }
@@ -218,22 +282,31 @@ int run(const Options& o) {
   const auto per_command = 2 * options.session.reply_timeout + options.session.settle;
   const auto limit = per_command * (kCommandCount + 1);
   int status = kExitOk;
+  bool said_found = false;
   for (;;) {
     const auto started = Clock::now();
     auto report = run_cycle_blocking(client, limit, notices);
+    // Detecting: a plain S? went unanswered; the next cycle asks with the Xtreme's XOR byte.
+    if (report && !report->health.up && !client.session().framing_known() &&
+        options.session.detect_model && report->cycle == 1) {
+      report = run_cycle_blocking(client, limit, notices);
+    }
     for (const Notice& n : notices) {
       if (n.kind == Notice::Kind::link_lost)
         std::fprintf(stderr, "intergas-read: %s\n", n.text.c_str());
     }
     notices.clear();
     if (!report || !report->health.up) {
-      std::fprintf(stderr, "intergas-read: the boiler on %s did not answer the status request\n",
-                   o.device.c_str());
+      std::fprintf(stderr, "intergas-read: %s\n", nothing_answered_text(o).c_str());
       status = kExitFailure;
     } else {
       status = kExitOk;
+      if (!said_found && (!o.model || o.format == Format::probe)) {
+        std::fprintf(stderr, "intergas-read: found %s\n", found_text(client, *report).c_str());
+        said_found = true;
+      }
     }
-    if (report) print_report(*report, o);
+    if (report) print_report(*report, o, client.session().model());
     if (o.watch_seconds <= 0 || interrupted) break;
     const auto next = started + std::chrono::duration_cast<Duration>(
                                     std::chrono::duration<double>(o.watch_seconds));

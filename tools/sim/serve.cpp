@@ -286,6 +286,11 @@ void Server::on_input(Boiler& b, const std::uint8_t* data, std::size_t n) {
 void Server::on_request(Boiler& b, int index) {
   const Command command = kAllCommands[index];
   const auto now = Clock::now();
+  if (options_.ignored[static_cast<std::size_t>(index)]) {
+    if (options_.verbose)
+      log_line(b.index, "request " + std::string(command_name(command)) + ": ignored");
+    return;
+  }
   Bytes reply;
   if (options_.replay) {
     const auto& captured = options_.replay->replies[static_cast<std::size_t>(index)];

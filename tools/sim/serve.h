@@ -3,6 +3,7 @@
 // channel. Data lines go to stdout, the story (faults, connects, hang-ups) to stderr.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/command.h"
 #include "sim/boiler_state.h"
 #include "sim/faults.h"
 #include "sim/replay.h"
@@ -27,6 +29,8 @@ struct ServeOptions {
   std::chrono::milliseconds hangup{3000};  // how long an unplugged boiler stays away
   bool pace = true;                        // 9600 baud: one byte per 1.0417 ms
   bool verbose = false;                    // log every request on stderr
+  // Commands the boiler never answers, as older firmware does (protocol.md 3 notes, 15).
+  std::array<bool, kCommandCount> ignored{};
   std::uint64_t seed = 1;
   FaultRates rates;
   BoilerState initial;
