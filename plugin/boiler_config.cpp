@@ -83,9 +83,8 @@ std::optional<std::string> read_exclude(const oconfig_item_t& item, BoilerConfig
       return std::string("expects type names as strings");
     const std::string entry = item.values[i].value.string;
     const std::string type = entry.substr(0, entry.find('/'));
-    bool known = false;
-    for (const auto& t : plugin_types()) known = known || t == type;
-    if (!known) return "unknown type " + quoted(type) + " (see intergas.types.db)";
+    if (find_metric_type(type) == nullptr)
+      return "unknown type " + quoted(type) + " (see intergas.types.db)";
     if (type == "up")
       return std::string("\"up\" cannot be excluded: it is what tells a silent boiler");
     b.excluded.insert(entry);
@@ -166,46 +165,17 @@ std::optional<std::string> parse_boiler(const oconfig_item_t& block,
 }  // namespace
 
 const std::vector<std::string>& plugin_types() {
-  static const std::vector<std::string> types = {"temperature_celsius",
-                                                 "setpoint_celsius",
-                                                 "pressure_bar",
-                                                 "fan_speed_rpm",
-                                                 "pwm_ratio",
-                                                 "ionisation_current_amperes",
-                                                 "tap_flow_liters_per_minute",
-                                                 "flag",
-                                                 "status_code",
-                                                 "status",
-                                                 "burner_state",
-                                                 "fault_active",
-                                                 "fault_code",
-                                                 "operation_seconds",
-                                                 "burner_starts",
-                                                 "events",
-                                                 "gas_liters",
-                                                 "dhw_water_liters",
-                                                 "parameter",
-                                                 "load_ratio",
-                                                 "mains_frequency_hertz",
-                                                 "reference_voltage_volts",
-                                                 "interrupt_time",
-                                                 "firmware_info",
-                                                 "up",
-                                                 "link_open",
-                                                 "requests_sent",
-                                                 "request_failures",
-                                                 "reconnects",
-                                                 "request_duration_seconds",
-                                                 "framing",
-                                                 "command_supported"};
-  return types;
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const MetricType& t : kMetricTypes) v.emplace_back(t.name);
+    return v;
+  }();
+  return names;
 }
 
 bool is_derive_type(const std::string& type) {
-  static const std::set<std::string> derive = {
-      "operation_seconds", "burner_starts", "events",           "gas_liters",
-      "dhw_water_liters",  "requests_sent", "request_failures", "reconnects"};
-  return derive.count(type) > 0;
+  const MetricType* t = find_metric_type(type);
+  return t != nullptr && t->kind == DsKind::derive;
 }
 
 Schedule BoilerConfig::schedule(std::chrono::milliseconds read_interval) const {

@@ -1,5 +1,6 @@
 #include "client/metrics.h"
 
+#include <cassert>
 #include <cinttypes>
 #include <cstdio>
 #include <type_traits>
@@ -10,13 +11,14 @@ namespace intergas {
 
 namespace {
 
+// Appends metrics; a type is named through metric_types.h, so its kind comes with it.
 class Out {
  public:
   explicit Out(std::vector<Metric>& out) : out_(out) {}
 
-  void gauge(const char* type, std::string instance, double v) {
+  void gauge(const GaugeType& type, std::string instance, double v) {
     Metric m;
-    m.type = type;
+    m.type = std::string(type.name);
     m.type_instance = std::move(instance);
     m.kind = DsKind::gauge;
     m.gauge = v;
@@ -24,99 +26,117 @@ class Out {
   }
   // Not known -> not dispatched (METRICS.md).
   template <typename T>
-  void gauge(const char* type, std::string instance, const std::optional<T>& v) {
+  void gauge(const GaugeType& type, std::string instance, const std::optional<T>& v) {
     if (v) gauge(type, std::move(instance), static_cast<double>(*v));
   }
-  void derive(const char* type, std::string instance, std::int64_t v) {
+  void derive(const DeriveType& type, std::string instance, std::int64_t v) {
     Metric m;
-    m.type = type;
+    m.type = std::string(type.name);
     m.type_instance = std::move(instance);
     m.kind = DsKind::derive;
     m.derive = v;
     out_.push_back(std::move(m));
   }
 
+  // A type named by its text: it must be one of metric_types.h with that kind (a test dispatches
+  // every metric and checks each kind against the table).
+  void gauge(const char* type, std::string instance, double v) {
+    gauge(named<DsKind::gauge>(type), std::move(instance), v);
+  }
+  void derive(const char* type, std::string instance, std::int64_t v) {
+    derive(named<DsKind::derive>(type), std::move(instance), v);
+  }
+
  private:
+  template <DsKind Kind>
+  static TypedMetricType<Kind> named(const char* name) {
+    const MetricType* t = find_metric_type(name);
+    assert(t != nullptr && t->kind == Kind);
+    if (t == nullptr) return {name, MetricGroup::health, "", std::nullopt, std::nullopt};
+    return {t->name, t->group, t->unit, t->min, t->max};
+  }
+
   std::vector<Metric>& out_;
 };
 
 void status_metrics(const StatusReading& r, Out& o) {
-  o.gauge("temperature_celsius", "heat_exchanger", r.heat_exchanger_celsius);
-  o.gauge("temperature_celsius", "supply", r.supply_celsius);
-  o.gauge("temperature_celsius", "return", r.return_celsius);
-  o.gauge("temperature_celsius", "dhw", r.dhw_celsius);
-  o.gauge("temperature_celsius", "boiler", r.boiler_celsius);
-  o.gauge("temperature_celsius", "outside", r.outside_celsius);
-  o.gauge("temperature_celsius", "flue", r.flue_celsius);
-  o.gauge("setpoint_celsius", "ch", r.setpoint_ch_celsius);
-  o.gauge("pressure_bar", "", r.pressure_bar);
-  o.gauge("fan_speed_rpm", "target", r.fan_speed_target_rpm);
-  o.gauge("fan_speed_rpm", "actual", r.fan_speed_actual_rpm);
-  o.gauge("pwm_ratio", "fan", r.fan_pwm_ratio);
-  o.gauge("ionisation_current_amperes", "", r.ionisation_current_amperes);
+  o.gauge(types::temperature_celsius, "heat_exchanger", r.heat_exchanger_celsius);
+  o.gauge(types::temperature_celsius, "supply", r.supply_celsius);
+  o.gauge(types::temperature_celsius, "return", r.return_celsius);
+  o.gauge(types::temperature_celsius, "dhw", r.dhw_celsius);
+  o.gauge(types::temperature_celsius, "boiler", r.boiler_celsius);
+  o.gauge(types::temperature_celsius, "outside", r.outside_celsius);
+  o.gauge(types::temperature_celsius, "flue", r.flue_celsius);
+  o.gauge(types::setpoint_celsius, "ch", r.setpoint_ch_celsius);
+  o.gauge(types::pressure_bar, "", r.pressure_bar);
+  o.gauge(types::fan_speed_rpm, "target", r.fan_speed_target_rpm);
+  o.gauge(types::fan_speed_rpm, "actual", r.fan_speed_actual_rpm);
+  o.gauge(types::pwm_ratio, "fan", r.fan_pwm_ratio);
+  o.gauge(types::ionisation_current_amperes, "", r.ionisation_current_amperes);
   for (int i = 0; i < kFlagCount; ++i) {
     const Flag f = static_cast<Flag>(i);
-    o.gauge("flag", std::string(flag_name(f)), r.flag(f) ? 1.0 : 0.0);
+    o.gauge(types::flag, std::string(flag_name(f)), r.flag(f) ? 1.0 : 0.0);
   }
-  o.gauge("status_code", "", r.status_code);
+  o.gauge(types::status_code, "", r.status_code);
   // A state set: every known state every cycle, exactly one of them (or "unknown") at 1.
   const bool known_status = find_status_code(r.status_code) != nullptr;
   for (const StatusCodeInfo* s = status_codes_begin(); s != status_codes_end(); ++s) {
-    o.gauge("status", std::string(s->name), s->code == r.status_code ? 1.0 : 0.0);
+    o.gauge(types::status, std::string(s->name), s->code == r.status_code ? 1.0 : 0.0);
   }
-  o.gauge("status", "unknown", known_status ? 0.0 : 1.0);
+  o.gauge(types::status, "unknown", known_status ? 0.0 : 1.0);
   bool known_burner = false;
   for (int i = 0; i < kBurnerStateCount; ++i) {
     const bool is = burner_state_value_at(i) == r.burner_state_raw;
     known_burner = known_burner || is;
-    o.gauge("burner_state", std::string(burner_state_name_at(i)), is ? 1.0 : 0.0);
+    o.gauge(types::burner_state, std::string(burner_state_name_at(i)), is ? 1.0 : 0.0);
   }
-  o.gauge("burner_state", "unknown", known_burner ? 0.0 : 1.0);
-  o.gauge("fault_active", "", r.is_lockout() ? 1.0 : 0.0);
-  o.gauge("fault_code", "current", r.current_fault());
-  o.gauge("fault_code", "last", r.last_fault());
+  o.gauge(types::burner_state, "unknown", known_burner ? 0.0 : 1.0);
+  o.gauge(types::fault_active, "", r.is_lockout() ? 1.0 : 0.0);
+  o.gauge(types::fault_code, "current", r.current_fault());
+  o.gauge(types::fault_code, "last", r.last_fault());
 }
 
 void status_extra_metrics(const StatusExtraReading& r, Out& o) {
-  o.gauge("tap_flow_liters_per_minute", "", r.tap_flow_liters_per_minute);
-  o.gauge("pwm_ratio", "pump", r.pump_pwm_ratio);
-  o.gauge("temperature_celsius", "room_zone1", r.room_zone1_celsius);
-  o.gauge("temperature_celsius", "room_zone2", r.room_zone2_celsius);
-  o.gauge("temperature_celsius", "outside_override", r.outside_override_celsius);
-  o.gauge("setpoint_celsius", "room_zone1", r.room_setpoint_zone1_celsius);
-  o.gauge("setpoint_celsius", "room_zone2", r.room_setpoint_zone2_celsius);
-  o.gauge("setpoint_celsius", "room_override_zone1", r.room_override_zone1_celsius);
-  o.gauge("setpoint_celsius", "room_override_zone2", r.room_override_zone2_celsius);
+  o.gauge(types::tap_flow_liters_per_minute, "", r.tap_flow_liters_per_minute);
+  o.gauge(types::pwm_ratio, "pump", r.pump_pwm_ratio);
+  o.gauge(types::temperature_celsius, "room_zone1", r.room_zone1_celsius);
+  o.gauge(types::temperature_celsius, "room_zone2", r.room_zone2_celsius);
+  o.gauge(types::temperature_celsius, "outside_override", r.outside_override_celsius);
+  o.gauge(types::setpoint_celsius, "room_zone1", r.room_setpoint_zone1_celsius);
+  o.gauge(types::setpoint_celsius, "room_zone2", r.room_setpoint_zone2_celsius);
+  o.gauge(types::setpoint_celsius, "room_override_zone1", r.room_override_zone1_celsius);
+  o.gauge(types::setpoint_celsius, "room_override_zone2", r.room_override_zone2_celsius);
 }
 
 void counters_metrics(const CountersReading& r, Out& o) {
   constexpr std::int64_t kSecondsPerHour = 3600;
-  o.derive("operation_seconds", "powered", r.powered_hours * kSecondsPerHour);
-  o.derive("operation_seconds", "ch", r.ch_hours * kSecondsPerHour);
-  o.derive("operation_seconds", "dhw", r.dhw_hours * kSecondsPerHour);
-  o.derive("burner_starts", "all", r.burner_starts);
-  o.derive("burner_starts", "dhw", r.dhw_burner_starts);
-  o.derive("events", "power_loss", r.power_losses);
-  o.derive("events", "ignition_failure", r.ignition_failures);
-  o.derive("events", "flame_loss", r.flame_losses);
-  o.derive("events", "reset", r.resets);
+  o.derive(types::operation_seconds, "powered", r.powered_hours * kSecondsPerHour);
+  o.derive(types::operation_seconds, "ch", r.ch_hours * kSecondsPerHour);
+  o.derive(types::operation_seconds, "dhw", r.dhw_hours * kSecondsPerHour);
+  o.derive(types::burner_starts, "all", r.burner_starts);
+  o.derive(types::burner_starts, "dhw", r.dhw_burner_starts);
+  o.derive(types::events, "power_loss", r.power_losses);
+  o.derive(types::events, "ignition_failure", r.ignition_failures);
+  o.derive(types::events, "flame_loss", r.flame_losses);
+  o.derive(types::events, "reset", r.resets);
   // 0.1 L units -> whole litres, rounded down so a counter never runs ahead of the boiler.
-  o.derive("gas_liters", "ch", r.gas_ch_decilitres / 10);
-  o.derive("gas_liters", "dhw", r.gas_dhw_decilitres / 10);
-  o.derive("dhw_water_liters", "", r.dhw_water_decilitres / 10);
+  o.derive(types::gas_liters, "ch", r.gas_ch_decilitres / 10);
+  o.derive(types::gas_liters, "dhw", r.gas_dhw_decilitres / 10);
+  o.derive(types::dhw_water_liters, "", r.dhw_water_decilitres / 10);
 }
 
 void diagnostics_metrics(const DiagnosticsReading& r, Out& o) {
-  o.gauge("load_ratio", "interrupt", r.interrupt_load_ratio);
-  o.gauge("load_ratio", "main", r.main_load_ratio);
-  o.gauge("mains_frequency_hertz", "", r.mains_frequency_hertz);
-  o.gauge("reference_voltage_volts", "", r.reference_voltage_volts);
-  o.gauge("interrupt_time", "", r.interrupt_time);
+  o.gauge(types::load_ratio, "interrupt", r.interrupt_load_ratio);
+  o.gauge(types::load_ratio, "main", r.main_load_ratio);
+  o.gauge(types::mains_frequency_hertz, "", r.mains_frequency_hertz);
+  o.gauge(types::reference_voltage_volts, "", r.reference_voltage_volts);
+  o.gauge(types::interrupt_time, "", r.interrupt_time);
 }
 
 void parameters_metrics(const ParametersReading& r, Out& o) {
   for (int i = 0; i < kParameterCount; ++i) {
-    o.gauge("parameter", std::string(parameter_name(i)), r.values[static_cast<std::size_t>(i)]);
+    o.gauge(types::parameter, std::string(parameter_name(i)),
+            r.values[static_cast<std::size_t>(i)]);
   }
 }
 
@@ -155,7 +175,7 @@ void append_reading_metrics(const Reading& reading, std::vector<Metric>& out) {
         } else if constexpr (std::is_same_v<T, ParametersReading>) {
           parameters_metrics(r, o);
         } else if constexpr (std::is_same_v<T, VersionReading>) {
-          o.gauge("firmware_info", r.label(), 1.0);
+          o.gauge(types::firmware_info, r.label(), 1.0);
         }
         // FaultStatsReading: the contract has no metric for it (its meaning is unsettled).
       },

@@ -10,20 +10,19 @@
 #include <string_view>
 #include <vector>
 
+#include "client/metric_types.h"
 #include "protocol/command.h"
 #include "protocol/reading.h"
 #include "protocol/session.h"
 
 namespace intergas {
 
-enum class DsKind { gauge, derive };
-
 struct Metric {
-  std::string type;           // collectd type, e.g. "temperature_celsius"
-  std::string type_instance;  // e.g. "supply"; empty when the type has none
-  DsKind kind = DsKind::gauge;
-  double gauge = 0;         // when kind == gauge
-  std::int64_t derive = 0;  // when kind == derive
+  std::string type;             // collectd type of metric_types.h, e.g. "temperature_celsius"
+  std::string type_instance;    // e.g. "supply"; empty when the type has none
+  DsKind kind = DsKind::gauge;  // always the kind metric_types.h gives the type
+  double gauge = 0;             // when kind == gauge
+  std::int64_t derive = 0;      // when kind == derive
   double value() const { return kind == DsKind::gauge ? gauge : static_cast<double>(derive); }
 };
 

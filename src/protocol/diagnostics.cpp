@@ -29,15 +29,23 @@ DiagnosticsReading decode_diagnostics(ByteView data, Model /*m*/) {
   r.main_load_raw = read_u16le(data, 4);
   r.mains_frequency_raw = read_u16le(data, 6);
   r.reference_voltage_raw = read_u16le(data, 8);
-  r.interrupt_time = r.interrupt_time_raw / 5.0;
-  r.interrupt_load_ratio = r.interrupt_load_raw / 625.0;  // raw / 6.25 %, then / 100
-  r.main_load_ratio = r.main_load_raw / 800.0;            // raw / 8 %, then / 100
-  if (r.mains_frequency_raw != 0) r.mains_frequency_hertz = 2000.0 / r.mains_frequency_raw;
-  r.reference_voltage_volts = r.reference_voltage_raw * 5.0 / 1024.0;
+  derive_diagnostics_values(r);
   std::copy(data.begin() + 10, data.begin() + 24, r.unknown);
   std::copy(data.begin() + 24, data.begin() + 28, r.rom_checksum1);
   std::copy(data.begin() + 28, data.begin() + 32, r.rom_checksum2);
   return r;
+}
+
+void derive_diagnostics_values(DiagnosticsReading& r) {
+  r.interrupt_time = r.interrupt_time_raw / 5.0;
+  // One division each: raw / 6.25 / 100 rounds twice and differs from raw / 625 in the last bit
+  // for about a quarter of all raw values.
+  r.interrupt_load_ratio = r.interrupt_load_raw / 625.0;  // raw / 6.25 %, as a ratio
+  r.main_load_ratio = r.main_load_raw / 800.0;            // raw / 8 %, as a ratio
+  r.mains_frequency_hertz = r.mains_frequency_raw != 0
+                                ? std::optional<double>(2000.0 / r.mains_frequency_raw)
+                                : std::nullopt;  // protocol.md 10: not 0 Hz
+  r.reference_voltage_volts = r.reference_voltage_raw * 5.0 / 1024.0;
 }
 
 }  // namespace intergas

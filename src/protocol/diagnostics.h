@@ -27,4 +27,8 @@ struct DiagnosticsReading {
 
 DiagnosticsReading decode_diagnostics(ByteView data, Model m);
 
+// Sets the decoded values (interrupt_time .. reference_voltage_volts) from the *_raw fields: the
+// formulas of protocol.md 10, for the decoder and for anyone holding raw counts (the simulator).
+void derive_diagnostics_values(DiagnosticsReading& r);
+
 }  // namespace intergas

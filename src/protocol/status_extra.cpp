@@ -38,9 +38,7 @@ StatusExtraReading decode_status_extra(ByteView data, Model /*m*/) {
   if (data.size < kFrameSize) return r;  // contract violation; never read past the view
   r.tap_flow_liters_per_minute = hundredths(data, 0);
   r.pump_raw = data[2];
-  // protocol.md 8: duty in 0.5 % steps, inverted (RV: low duty = full speed), so 200 - b.
-  // RB's sample: byte 170 -> 15 %. A byte above 200 is not a duty cycle.
-  if (r.pump_raw <= 200) r.pump_pwm_ratio = (200 - r.pump_raw) / 200.0;
+  r.pump_pwm_ratio = pump_pwm_ratio_of(r.pump_raw);
   r.ot_master_member_id = data[3];
   r.room_override_zone1_celsius = hundredths(data, 4);
   r.room_setpoint_zone1_celsius = hundredths(data, 6);
@@ -53,6 +51,13 @@ StatusExtraReading decode_status_extra(ByteView data, Model /*m*/) {
   r.ot_therm_prod_type = data[19];
   std::copy(data.begin() + 20, data.begin() + 32, r.tail);
   return r;
+}
+
+std::optional<double> pump_pwm_ratio_of(std::uint8_t pump_raw) {
+  // protocol.md 8: duty in 0.5 % steps, inverted (RV: low duty = full speed), so 200 - b.
+  // RB's sample: byte 170 -> 15 %. A byte above 200 is not a duty cycle.
+  if (pump_raw > 200) return std::nullopt;
+  return (200 - pump_raw) / 200.0;
 }
 
 }  // namespace intergas

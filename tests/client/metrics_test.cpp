@@ -3,7 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
+#include <set>
+#include <string>
+
+#include "client/metric_types.h"
+#include "protocol/reading.h"
+#include "tests/frames/expected_metrics.h"
+#include "tests/frames/golden_frames.h"
 
 namespace intergas {
 namespace {
@@ -19,35 +27,64 @@ std::map<Key, Metric> by_key(const std::vector<Metric>& v) {
   return m;
 }
 
+using golden::RealFrame;
+
+// MW's standby frame (protocol.md 14.1) as the decoder reads it.
 StatusReading idle_status() {
-  StatusReading r;
-  r.heat_exchanger_celsius = 40.28;
-  r.supply_celsius = 40.45;
-  r.return_celsius = 40.52;
-  r.dhw_celsius = 34.06;
-  r.pressure_bar = 1.49;
-  r.setpoint_ch_celsius = 0;
-  r.fan_speed_target_rpm = 0;
-  r.fan_speed_actual_rpm = 0;
-  r.fan_pwm_ratio = 0;
-  r.ionisation_current_amperes = 0;
-  r.status_code = 126;
-  r.heat_demand_flags = 0x80;
-  r.burner_state_raw = 64;
-  r.burner_flags = 0x20;
-  r.fault_code_raw = 0xFF;
-  return r;
+  return decode_status(golden::real_frame(golden::kMwStatus).data(), Model::hre);
+}
+
+// Every frame of protocol.md 14, decoded and mapped: exactly the series its source's decoding
+// gives, with the source's values, and nothing else (the frames table is the oracle).
+class PublishedFrame : public ::testing::TestWithParam<RealFrame> {};
+
+TEST_P(PublishedFrame, MapsToTheSourcesDecoding) {
+  const RealFrame& f = GetParam();
+  const Result<Reading> r = decode_reply(f.command, f.model, f.bytes());
+  ASSERT_TRUE(r.ok()) << failure_name(r.failure());
+  std::vector<Metric> out;
+  append_reading_metrics(*r, out);
+  EXPECT_EQ(golden::first_difference(out, golden::expected_metrics(f)), "");
+  if (f.command == Command::fault_stats) {
+    EXPECT_TRUE(out.empty()) << "the contract has none";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Section14, PublishedFrame, ::testing::ValuesIn(golden::real_frames()),
+                         [](const auto& p) { return std::string(p.param.name); });
+
+// The comparison itself notices a wrong value, a missing series and an extra one.
+TEST(PublishedFrame, ComparisonNoticesEveryDifference) {
+  const RealFrame& f = golden::real_frame(golden::kMwStatus);
+  const std::vector<Metric> want = golden::expected_metrics(f);
+  std::vector<Metric> changed = want;
+  changed[1].gauge += 0.01;
+  EXPECT_NE(golden::first_difference(changed, want), "");
+  changed = want;
+  changed.pop_back();
+  EXPECT_NE(golden::first_difference(changed, want), "");
+  changed = want;
+  changed.push_back(want.front());
+  changed.back().type_instance = "boiler";  // an open sensor must not be dispatched
+  EXPECT_NE(golden::first_difference(changed, want), "");
+  changed = want;
+  changed[0].kind = DsKind::derive;
+  EXPECT_NE(golden::first_difference(changed, want), "");
+  EXPECT_EQ(golden::first_difference(want, want), "");
 }
 
 TEST(StatusMetrics, NamesUnitsAndLeftOutValues) {
+  const RealFrame& f = golden::real_frame(golden::kMwStatus);
   std::vector<Metric> out;
   append_reading_metrics(idle_status(), out);
   auto m = by_key(out);
-  EXPECT_DOUBLE_EQ(m.at({"temperature_celsius", "supply"}).gauge, 40.45);
-  EXPECT_DOUBLE_EQ(m.at({"temperature_celsius", "heat_exchanger"}).gauge, 40.28);
+  EXPECT_EQ(m.at({"temperature_celsius", "supply"}).gauge,
+            f.value("temperature_celsius", "supply"));
+  EXPECT_EQ(m.at({"temperature_celsius", "heat_exchanger"}).gauge,
+            f.value("temperature_celsius", "heat_exchanger"));
   EXPECT_EQ(m.count({"temperature_celsius", "boiler"}), 0u) << "unconnected sensor: not dispatched";
   EXPECT_EQ(m.count({"temperature_celsius", "outside"}), 0u);
-  EXPECT_DOUBLE_EQ(m.at({"pressure_bar", ""}).gauge, 1.49);
+  EXPECT_EQ(m.at({"pressure_bar", ""}).gauge, f.value("pressure_bar", ""));
   EXPECT_DOUBLE_EQ(m.at({"status_code", ""}).gauge, 126);
   EXPECT_DOUBLE_EQ(m.at({"flag", "opentherm"}).gauge, 1);
   EXPECT_DOUBLE_EQ(m.at({"flag", "pressure_sensor"}).gauge, 1);
@@ -103,15 +140,10 @@ TEST(StatusMetrics, LockoutGivesTheCurrentAndLastFault) {
   EXPECT_EQ(m.at({"burner_state", "lockout"}).gauge, 1);
 }
 
+// RB's HN frame (protocol.md 14.5): hours become seconds, 0.1 L units whole litres, rounded down.
 TEST(CounterMetrics, HoursBecomeSecondsAndDecilitresWholeLitres) {
-  CountersReading c;
-  c.powered_hours = 18491;
-  c.ch_hours = 3849;
-  c.dhw_hours = 246;
-  c.burner_starts = 52436;
-  c.gas_ch_decilitres = 53833816;
-  c.gas_dhw_decilitres = 5191142;
-  c.dhw_water_decilitres = 779017;
+  const RealFrame& f = golden::real_frame(golden::kRbCounters);
+  const CountersReading c = decode_counters(f.data(), Model::hre);
   std::vector<Metric> out;
   append_reading_metrics(c, out);
   auto m = by_key(out);
@@ -121,6 +153,11 @@ TEST(CounterMetrics, HoursBecomeSecondsAndDecilitresWholeLitres) {
   EXPECT_EQ(m.at({"gas_liters", "ch"}).derive, 5383381) << "5383.3816 m3";
   EXPECT_EQ(m.at({"gas_liters", "dhw"}).derive, 519114);
   EXPECT_EQ(m.at({"dhw_water_liters", ""}).derive, 77901);
+  CountersReading up = c;
+  up.gas_ch_decilitres = 19;  // 1.9 L: one whole litre so far
+  out.clear();
+  append_reading_metrics(up, out);
+  EXPECT_EQ(by_key(out).at({"gas_liters", "ch"}).derive, 1);
 }
 
 TEST(HealthMetrics, AlwaysCarryUpLinkAndEveryFailureReason) {
@@ -146,6 +183,47 @@ TEST(HealthMetrics, AlwaysCarryUpLinkAndEveryFailureReason) {
   EXPECT_EQ(m.count({"requests_sent", "version"}), 0u) << "disabled commands have no series";
   EXPECT_DOUBLE_EQ(m.at({"request_duration_seconds", "status"}).gauge, 0.133);
   EXPECT_EQ(m.count({"request_duration_seconds", "counters"}), 0u) << "no exchange yet";
+}
+
+// Every metric there is (each reading of the table, health with every optional part known) has
+// a type of the contract, with the contract's data-source kind.
+TEST(MetricTypes, EveryDispatchedMetricHasItsContractKind) {
+  std::vector<Metric> out;
+  for (const RealFrame& f : golden::real_frames()) {
+    const Result<Reading> r = decode_reply(f.command, f.model, f.bytes());
+    ASSERT_TRUE(r.ok()) << f.name;
+    append_reading_metrics(*r, out);
+  }
+  Health h;
+  h.checksummed_framing = true;
+  for (auto& s : h.supported) s = true;
+  for (auto& d : h.counters.last_duration) d = std::chrono::milliseconds(1);
+  Schedule every;
+  for (Command c : kAllCommands) every.set_every(c, 1);
+  const std::size_t data_count = out.size();
+  append_health_metrics(h, every, out);
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const Metric& m = out[i];
+    const MetricType* t = find_metric_type(m.type);
+    ASSERT_NE(t, nullptr) << m.type << " is not in metric_types.h";
+    EXPECT_EQ(m.kind, t->kind) << m.type;
+    EXPECT_EQ(t->group, i < data_count ? MetricGroup::boiler_data : MetricGroup::health) << m.type;
+    seen.insert(m.type);
+  }
+  EXPECT_EQ(seen.size(), kMetricTypeCount) << "every type of the contract is dispatched somewhere";
+}
+
+TEST(MetricTypes, NamesAreUniqueAndSpecsAreTypesDbs) {
+  std::set<std::string_view> names;
+  for (const MetricType& t : kMetricTypes) EXPECT_TRUE(names.insert(t.name).second) << t.name;
+  EXPECT_EQ(types_db_spec(types::temperature_celsius), "value:GAUGE:U:U");
+  EXPECT_EQ(types_db_spec(types::pwm_ratio), "value:GAUGE:0:1");
+  EXPECT_EQ(types_db_spec(types::parameter), "value:GAUGE:-128:127");
+  EXPECT_EQ(types_db_spec(types::status_code), "value:GAUGE:0:255");
+  EXPECT_EQ(types_db_spec(types::gas_liters), "value:DERIVE:0:U");
+  EXPECT_EQ(find_metric_type("requests_sent")->kind, DsKind::derive);
+  EXPECT_EQ(find_metric_type("requests"), nullptr) << "the stock type is not ours";
 }
 
 TEST(MetricJson, PrintsTheCollectdIdentifiers) {

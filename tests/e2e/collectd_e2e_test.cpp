@@ -13,7 +13,9 @@
 #include "client/metrics.h"
 #include "collectd_process.h"
 #include "sim/boiler_state.h"
+#include "sim/frame_encoder.h"
 #include "sim_process.h"
+#include "tests/frames/expected_metrics.h"
 
 namespace intergas {
 namespace {
@@ -37,10 +39,19 @@ std::map<std::string, std::string> labels_of(const Metric& m, const std::string&
   return l;
 }
 
-// What the plugin must export for a boiler in `state` (every group read once).
+// What the plugin must export for a boiler in `state` (every group read once): for each command,
+// the source's own decoding of the published frame the simulator answers it with
+// (tests/frames), never the output of the mapping under test.
 std::vector<Metric> expected_metrics(const sim::BoilerState& s) {
   std::vector<Metric> out;
-  for (Command c : kAllCommands) append_reading_metrics(sim::reading_of(s, c), out);
+  for (Command c : kAllCommands) {
+    const golden::RealFrame* f = golden::find_frame(c, sim::encode_data(s, c));
+    if (f == nullptr) {
+      ADD_FAILURE() << command_name(c) << ": the profile's frame is not in tests/frames";
+      continue;
+    }
+    for (Metric& m : golden::expected_metrics(*f)) out.push_back(std::move(m));
+  }
   return out;
 }
 
@@ -62,12 +73,18 @@ std::string compare(const std::vector<Sample>& samples, const std::vector<Metric
     }
     wanted[{prometheus_name(m), m.type_instance}] = true;
   }
-  static const std::vector<std::string> health = {"collectd_intergas_up",
-                                                  "collectd_intergas_link_open",
-                                                  "collectd_intergas_requests_sent_total",
-                                                  "collectd_intergas_request_failures_total",
-                                                  "collectd_intergas_reconnects_total",
-                                                  "collectd_intergas_request_duration_seconds"};
+  // The health series (docs/metrics.md's second table), as the metric contract lists them.
+  static const std::vector<std::string> health = [] {
+    std::vector<std::string> names;
+    for (const MetricType& t : kMetricTypes) {
+      if (t.group != MetricGroup::health) continue;
+      Metric m;
+      m.type = std::string(t.name);
+      m.kind = t.kind;
+      names.push_back(prometheus_name(m));
+    }
+    return names;
+  }();
   for (const Sample& s : samples) {
     if (s.name.rfind("collectd_intergas_", 0) != 0) continue;
     auto it = s.labels.find("intergas");

@@ -1,13 +1,22 @@
-// Golden frames for the decoder tests and the fuzz seed corpus: raw hex plus where each came
-// from (protocol.md section and the source key of protocol.md 1). Frames marked "built" were
-// not captured: they are assembled from a source's decoded values and the documented layout.
+// The independent oracle: the frames of protocol.md 14 with where each came from, and the value of
+// every series as the source itself decoded it (the numbers printed in protocol.md 14, never a
+// run of our decoder), written as the collectd metrics of docs/metrics.md. Decoder, plausibility,
+// encoder, metric-mapping, CLI and end-to-end tests read this one table, and the simulator's
+// profiles start from its frames. Frames marked `built` were not captured: they are assembled from
+// a source's decoded values and the documented layout.
 #pragma once
 
-#include <string>
+#include <optional>
+#include <string_view>
+#include <vector>
 
 #include "protocol/bytes.h"
+#include "protocol/command.h"
+#include "protocol/model.h"
 
 namespace intergas::golden {
+
+// The frames as published (hex as the source wrote it); real_frame() gives each one's row.
 
 // protocol.md 14.1; MW `Command_Sxx` (HRE, IC3 board), S? reply. MW's 33rd value (0) is an
 // artefact of his Node-RED split, not a byte (protocol.md 13), so it is left out.
@@ -38,17 +47,14 @@ inline constexpr const char* kLcXtremeStatusExtra =
     "D3."
     "0E";
 
-// protocol.md 14.5; built (in protocol.md) from RB `examples/output.txt` (2021-11-23) HN values:
-// line power 18491 h, 1046 disconnects, CH 3849 h, DHW 246 h, 52436 starts, 14324 DHW starts,
-// 4 ignition failures, 1 flame loss, 3 resets, gas 5383.3816 / 519.1142 m3, water 77.9017 m3.
+// protocol.md 14.5; built (in protocol.md) from RB `examples/output.txt` (2021-11-23) HN values.
 inline constexpr const char* kRbCounters =
     "3B 48 16 04 09 0F F6 00 D4 CC 04 00 01 00 03 00 58 70 35 03 E6 35 4F 00 09 E3 F4 37 0B 00 00 "
     "00";
 
 // Built here from RB `examples/output.txt` (2021-11-23, burning; protocol.md 14.5) and the
-// layout of protocol.md 5.1: 69.97 / 47.59 / 36.57 / 26.67 C, t5/t6 open (-51.00, RB prints
-// neither), 1.70 bar, set 50.00, fan 1340/1340 rpm, PWM 8.2 %, io 7.33 uA, display 0,
-// byte 26 = 0x98, byte 27 = 0x20 (running), byte 28 = 0x25, byte 29 = 0xFF, 30/31 as MW's.
+// layout of protocol.md 5.1: t5/t6 open (-51.00, RB prints neither), byte 27 = 0x20 (running),
+// byte 29 = 0xFF, bytes 30/31 as MW's.
 inline constexpr const char* kRbStatus =
     "55 1B 97 12 49 0E 6B 0A 14 EC 14 EC AA 00 88 13 3C 05 3C 05 52 00 DD 02 00 00 98 20 25 FF 00 "
     "FF";
@@ -76,8 +82,54 @@ inline constexpr const char* kSyntheticFaultStats =
     "01 FF FF FF 02 FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF 00 FF "
     "FF";
 
+enum class Provenance {
+  captured,          // bytes a boiler sent, as the source published them
+  source_simulated,  // a frame the source's own simulator produced, not a boiler
+  built,             // assembled from the source's decoded values and the documented layout
+  synthetic,         // made up for the tests: no capture exists
+};
+
+// One series the reply gives: collectd type and type instance with the value the source's
+// decoding gives, in docs/metrics.md's units; nullopt where the series must not be dispatched (an
+// open sensor, a field sent as "not available", a field the model does not have).
+struct Expected {
+  std::string_view type;
+  std::string_view instance;
+  std::optional<double> value;
+};
+
+struct RealFrame {
+  std::string_view name;      // "MwStatus"
+  std::string_view source;    // protocol.md 1's key and the file, e.g. "MW `Command_Sxx`"
+  std::string_view section;   // "protocol.md 14.1"
+  Provenance provenance;      //
+  Model model;                // the model family that sent it (and that decodes it)
+  std::string_view firmware;  // what the source says of the boiler and its firmware
+  Command command;
+  const char* hex;  // one of the constants above (33 bytes with the Xtreme's XOR byte)
+  // Every series the reply gives, and those it must not give. State sets (flag, status,
+  // burner_state) are listed in full. Empty for fault_stats: the contract has no metric for it.
+  std::vector<Expected> expected;
+
+  Bytes bytes() const;  // the reply, parsed
+  Bytes data() const;   // its 32 data bytes (without the XOR byte)
+  bool lists(std::string_view type, std::string_view instance) const;
+  // The expected value of a listed series (nullopt: not dispatched). Asking for a series the row
+  // does not list is a bug in the test: it aborts.
+  std::optional<double> value(std::string_view type, std::string_view instance) const;
+};
+
+// Every frame of the table, in protocol.md 14's order.
+const std::vector<RealFrame>& real_frames();
+// The frames that answer `c`, in the table's order.
+std::vector<RealFrame> frames_answering(Command c);
+// The row of one of the constants above (aborts for any other pointer).
+const RealFrame& real_frame(const char* hex);
+// The row that answers `c` with exactly these 32 data bytes, or nullptr.
+const RealFrame* find_frame(Command c, ByteView data);
+
 // Parses one of the constants above; an unparsable constant gives an empty frame, which every
-// test using it then fails on.
+// test using it then fails on. Inline: a test that needs only the bytes links nothing.
 inline Bytes frame(const char* hex) {
   Bytes out;
   if (!parse_hex(hex, out)) out.clear();

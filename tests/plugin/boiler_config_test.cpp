@@ -304,26 +304,34 @@ TEST_F(BoilerConfigTest, ASubSecondGlobalIntervalIsLengthened) {
       << timing.warning;
 }
 
-// plugin_types() and is_derive_type() must say what intergas.types.db says: init checks the
-// daemon's types against them.
+// intergas.types.db must say what the metric contract's table (client/metric_types.h) says, line
+// for line: the same types in the same order, each with its kind and range. plugin_types() and
+// is_derive_type(), which init checks the daemon's types against, answer from that table.
 TEST(PluginTypes, MatchIntergasTypesDb) {
   std::ifstream in(INTERGAS_TYPES_DB);
   ASSERT_TRUE(in) << INTERGAS_TYPES_DB;
-  std::set<std::string> in_file;
+  std::vector<std::pair<std::string, std::string>> in_file;  // name, data-source spec
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#') continue;
     std::istringstream fields(line);
-    std::string name, ds;
-    fields >> name >> ds;
-    ASSERT_EQ(ds.rfind("value:", 0), 0u) << line;
-    const bool derive = ds.find(":DERIVE:") != std::string::npos;
-    EXPECT_TRUE(derive || ds.find(":GAUGE:") != std::string::npos) << line;
-    EXPECT_EQ(is_derive_type(name), derive) << name;
-    in_file.insert(name);
+    std::string name, ds, rest;
+    fields >> name >> ds >> rest;
+    EXPECT_EQ(rest, "") << "one data source per type: " << line;
+    in_file.emplace_back(name, ds);
   }
-  const std::set<std::string> listed(plugin_types().begin(), plugin_types().end());
-  EXPECT_EQ(in_file, listed);
+  ASSERT_EQ(in_file.size(), kMetricTypeCount);
+  for (std::size_t i = 0; i < kMetricTypeCount; ++i) {
+    const MetricType& t = kMetricTypes[i];
+    EXPECT_EQ(in_file[i].first, t.name) << "line " << i + 1 << " of the types";
+    EXPECT_EQ(in_file[i].second, types_db_spec(t)) << t.name;
+    EXPECT_EQ(is_derive_type(in_file[i].first), t.kind == DsKind::derive) << t.name;
+  }
+  EXPECT_EQ(plugin_types().size(), kMetricTypeCount);
+  for (std::size_t i = 0; i < plugin_types().size() && i < kMetricTypeCount; ++i) {
+    EXPECT_EQ(plugin_types()[i], kMetricTypes[i].name);
+  }
+  EXPECT_FALSE(is_derive_type("no_such_type"));
 }
 
 }  // namespace

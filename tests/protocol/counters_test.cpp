@@ -7,21 +7,29 @@
 namespace intergas {
 namespace {
 
-// protocol.md 14.5: the HN frame reconstructed from RB's decoded values.
+// protocol.md 14.5: the HN frame reconstructed from RB's decoded values, against those values
+// (the table holds them as dispatched: hours in seconds, 0.1 L units in whole litres).
 TEST(DecodeCounters, ReadsEveryFieldOfRbFrame) {
-  const CountersReading r = decode_counters(golden::frame(golden::kRbCounters), Model::hre);
-  EXPECT_EQ(r.powered_hours, 18491u);
-  EXPECT_EQ(r.power_losses, 1046);
-  EXPECT_EQ(r.ch_hours, 3849);
-  EXPECT_EQ(r.dhw_hours, 246);
-  EXPECT_EQ(r.burner_starts, 52436u);
-  EXPECT_EQ(r.ignition_failures, 4);
-  EXPECT_EQ(r.flame_losses, 1);
-  EXPECT_EQ(r.resets, 3);
-  EXPECT_EQ(r.gas_ch_decilitres, 53833816u);   // 5383.3816 m3
-  EXPECT_EQ(r.gas_dhw_decilitres, 5191142u);   // 519.1142 m3
-  EXPECT_EQ(r.dhw_water_decilitres, 779017u);  // 77.9017 m3: 0xE309 + 0x0B << 16
-  EXPECT_EQ(r.dhw_burner_starts, 14324u);
+  const golden::RealFrame& f = golden::real_frame(golden::kRbCounters);
+  const CountersReading r = decode_counters(f.data(), Model::hre);
+  auto want = [&f](std::string_view type, std::string_view instance) {
+    return f.value(type, instance).value_or(-1);
+  };
+  EXPECT_EQ(r.powered_hours * 3600.0, want("operation_seconds", "powered"));
+  EXPECT_EQ(r.ch_hours * 3600.0, want("operation_seconds", "ch"));
+  EXPECT_EQ(r.dhw_hours * 3600.0, want("operation_seconds", "dhw"));
+  EXPECT_EQ(r.power_losses, want("events", "power_loss"));
+  EXPECT_EQ(r.burner_starts, want("burner_starts", "all"));
+  EXPECT_EQ(r.ignition_failures, want("events", "ignition_failure"));
+  EXPECT_EQ(r.flame_losses, want("events", "flame_loss"));
+  EXPECT_EQ(r.resets, want("events", "reset"));
+  EXPECT_EQ(r.gas_ch_decilitres / 10, want("gas_liters", "ch"));    // 5383.3816 m3
+  EXPECT_EQ(r.gas_ch_decilitres % 10, 6u);                          // its last digit
+  EXPECT_EQ(r.gas_dhw_decilitres / 10, want("gas_liters", "dhw"));  // 519.1142 m3
+  EXPECT_EQ(r.gas_dhw_decilitres % 10, 2u);
+  EXPECT_EQ(r.dhw_water_decilitres / 10, want("dhw_water_liters", ""));  // 77.9017 m3
+  EXPECT_EQ(r.dhw_water_decilitres % 10, 7u);                            // 0xE309 + 0x0B << 16
+  EXPECT_EQ(r.dhw_burner_starts, want("burner_starts", "dhw"));
 }
 
 // Each split counter takes its high byte from the end of the frame (protocol.md 9); EB/HT

@@ -2,48 +2,52 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "tests/frames/golden_frames.h"
 
 namespace intergas {
 namespace {
 
-// protocol.md 14.4 (LC issue #3, Xtreme 36).
-TEST(DecodeStatusExtra, ReadsEveryFieldOfLcXtremeFrame) {
-  const Bytes b = golden::frame(golden::kLcXtremeStatusExtra);
-  ASSERT_EQ(b.size(), 33u);
-  const StatusExtraReading r = decode_status_extra(ByteView(b).first(32), Model::xtreme);
-  EXPECT_EQ(r.tap_flow_liters_per_minute, 0.0);
-  EXPECT_EQ(r.pump_raw, 0x00);
-  EXPECT_EQ(r.pump_pwm_ratio, 1.0);
-  EXPECT_EQ(r.ot_master_member_id, 13);
-  EXPECT_EQ(r.room_override_zone1_celsius, 0.0);
-  EXPECT_EQ(r.room_setpoint_zone1_celsius, 19.00);
-  EXPECT_EQ(r.room_zone1_celsius, 19.33);
-  EXPECT_EQ(r.room_override_zone2_celsius, 0.0);
-  EXPECT_EQ(r.room_setpoint_zone2_celsius, std::nullopt);  // 0x7FFF
-  EXPECT_EQ(r.room_zone2_celsius, std::nullopt);
-  EXPECT_EQ(r.outside_override_celsius, std::nullopt);
-  EXPECT_EQ(r.ot_therm_prod_version, 15);
-  EXPECT_EQ(r.ot_therm_prod_type, 57);
-  const std::uint8_t tail[12] = {0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0x82,
-                                 0x57, 0x57, 0x61, 0xF8, 0x9C, 0xD3};
-  for (std::size_t i = 0; i < 12; ++i) EXPECT_EQ(r.tail[i], tail[i]) << "byte " << 20 + i;
+using golden::RealFrame;
+
+// Each S2 frame of protocol.md 14 (LC's Xtreme frame, RB's built one) against its source's
+// decoding; 0x7FFF fields are absent.
+class PublishedStatusExtra : public ::testing::TestWithParam<RealFrame> {};
+
+TEST_P(PublishedStatusExtra, DecodesAsItsSourceDid) {
+  const RealFrame& f = GetParam();
+  const Bytes data = f.data();
+  const StatusExtraReading r = decode_status_extra(data, f.model);
+  EXPECT_EQ(r.tap_flow_liters_per_minute, f.value("tap_flow_liters_per_minute", ""));
+  EXPECT_EQ(r.pump_pwm_ratio, f.value("pwm_ratio", "pump"));
+  EXPECT_EQ(r.room_override_zone1_celsius, f.value("setpoint_celsius", "room_override_zone1"));
+  EXPECT_EQ(r.room_setpoint_zone1_celsius, f.value("setpoint_celsius", "room_zone1"));
+  EXPECT_EQ(r.room_zone1_celsius, f.value("temperature_celsius", "room_zone1"));
+  EXPECT_EQ(r.room_override_zone2_celsius, f.value("setpoint_celsius", "room_override_zone2"));
+  EXPECT_EQ(r.room_setpoint_zone2_celsius, f.value("setpoint_celsius", "room_zone2"));
+  EXPECT_EQ(r.room_zone2_celsius, f.value("temperature_celsius", "room_zone2"));
+  EXPECT_EQ(r.outside_override_celsius, f.value("temperature_celsius", "outside_override"));
+  // The bytes kept raw are the frame's own.
+  EXPECT_EQ(r.pump_raw, data[2]);
+  EXPECT_EQ(r.ot_master_member_id, data[3]);
+  EXPECT_EQ(r.ot_therm_prod_version, data[18]);
+  EXPECT_EQ(r.ot_therm_prod_type, data[19]);
+  for (std::size_t i = 0; i < 12; ++i) EXPECT_EQ(r.tail[i], data[20 + i]) << "byte " << 20 + i;
 }
 
-// protocol.md 14.5: RB's pump_pwm 15.0 % from byte 170, tap flow 0.
-TEST(DecodeStatusExtra, ReadsRbPumpAsInvertedPwm) {
+INSTANTIATE_TEST_SUITE_P(Section14, PublishedStatusExtra,
+                         ::testing::ValuesIn(golden::frames_answering(Command::status_extra)),
+                         [](const auto& p) { return std::string(p.param.name); });
+
+// protocol.md 14.4: LC's log prints the OpenTherm ids as master 13, thermostat version 15, type 57.
+TEST(DecodeStatusExtra, ReadsLcOpenThermIds) {
   const StatusExtraReading r =
-      decode_status_extra(golden::frame(golden::kRbStatusExtra), Model::hre);
-  EXPECT_EQ(r.pump_raw, 170);
-  EXPECT_EQ(r.pump_pwm_ratio, 0.15);
-  EXPECT_EQ(r.tap_flow_liters_per_minute, 0.0);
-  EXPECT_EQ(r.room_override_zone1_celsius, std::nullopt);
-  EXPECT_EQ(r.room_setpoint_zone1_celsius, std::nullopt);
-  EXPECT_EQ(r.room_zone1_celsius, std::nullopt);
-  EXPECT_EQ(r.room_override_zone2_celsius, std::nullopt);
-  EXPECT_EQ(r.room_setpoint_zone2_celsius, std::nullopt);
-  EXPECT_EQ(r.room_zone2_celsius, std::nullopt);
-  EXPECT_EQ(r.outside_override_celsius, std::nullopt);
+      decode_status_extra(golden::real_frame(golden::kLcXtremeStatusExtra).data(), Model::xtreme);
+  EXPECT_EQ(r.ot_master_member_id, 13);
+  EXPECT_EQ(r.ot_therm_prod_version, 15);
+  EXPECT_EQ(r.ot_therm_prod_type, 57);
 }
 
 struct PumpRow {

@@ -7,6 +7,11 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <variant>
+
+#include "protocol/reading.h"
+#include "sim/frame_encoder.h"
+#include "tests/frames/golden_frames.h"
 
 namespace intergas::sim {
 namespace {
@@ -33,7 +38,9 @@ TEST(SimState, ProfilesHaveTheirDocumentedShape) {
   EXPECT_EQ(s.status.burner_state_raw, 32);
   EXPECT_EQ(s.status.fan_speed_actual_rpm, 1340);
   EXPECT_EQ(s.status.burner_flags, 0x25);
-  EXPECT_GT(s.counters.burner_starts, 65535u);
+  // RB's counters (protocol.md 14.5); the high bytes of HN 28-31 are the encoder's and the
+  // decoder's unit tests' (EncodeCounters.HighBytesGoToTheEnd, CounterHighByte).
+  EXPECT_EQ(s.counters, decode_counters(golden::frame(golden::kRbCounters), Model::hre));
   EXPECT_EQ(s.parameters.values[13], -7);
   ASSERT_TRUE(make_profile("lockout", s));
   EXPECT_EQ(s.status.burner_state_raw, 128);
@@ -64,7 +71,11 @@ TEST(SimState, SetFieldParsesAndValidates) {
   EXPECT_TRUE(set_field(s, "parameters.values.13", "-7", error));
   EXPECT_EQ(s.parameters.values[13], -7);
   EXPECT_TRUE(set_field(s, "status_extra.pump_raw", "100", error));
-  EXPECT_EQ(s.status_extra.pump_pwm_ratio, 0.5);  // derived like the decoder does
+  EXPECT_EQ(s.status_extra.pump_pwm_ratio, 0.5);  // derived by the core's formula
+  EXPECT_TRUE(set_field(s, "diagnostics.interrupt_load_raw", "900", error));
+  EXPECT_EQ(s.diagnostics.interrupt_load_ratio, 900 / 625.0);  // raw / 6.25 %, one division
+  EXPECT_TRUE(set_field(s, "diagnostics.mains_frequency_raw", "0", error));
+  EXPECT_EQ(s.diagnostics.mains_frequency_hertz, std::nullopt);
   EXPECT_TRUE(set_field(s, "version.rom_checksum1", "01020304", error));
   EXPECT_EQ(s.version.rom_checksum1[3], 4);
 
@@ -75,6 +86,26 @@ TEST(SimState, SetFieldParsesAndValidates) {
   EXPECT_FALSE(set_field(s, "status.nope", "1", error));
   EXPECT_EQ(error, "unknown key");
   EXPECT_EQ(s.status.status_code, 126);  // a failed set leaves the state alone
+}
+
+// What a reader decodes from the state's replies: a value between two steps of the wire format
+// reads as the step, and every derived value comes from the core's decoder.
+TEST(SimState, ReadingOfIsWhatTheDecoderReadsInTheReply) {
+  for (std::string_view name : profile_names()) {
+    BoilerState s;
+    ASSERT_TRUE(make_profile(name, s)) << name;
+    for (Command c : kAllCommands) {
+      EXPECT_TRUE(reading_of(s, c) == decode_data(c, s.model, encode_data(s, c)))
+          << name << " " << command_name(c);
+    }
+    EXPECT_TRUE(reading_of(s, Command::status) == Reading(s.status)) << name;
+    EXPECT_TRUE(reading_of(s, Command::diagnostics) == Reading(s.diagnostics)) << name;
+    EXPECT_TRUE(reading_of(s, Command::status_extra) == Reading(s.status_extra)) << name;
+  }
+  BoilerState s;
+  ASSERT_TRUE(make_profile("idle", s));
+  s.status.supply_celsius = 55.257;
+  EXPECT_EQ(std::get<StatusReading>(reading_of(s, Command::status)).supply_celsius, 55.26);
 }
 
 TEST(SimState, StateFileErrorsNameLineAndKey) {

@@ -1,147 +1,83 @@
-// Golden frames of protocol.md 14, built from readings by hand and encoded: the bytes must be
-// exactly the published ones. No decoder is involved.
+// The encoder against the frames of protocol.md 14 (tests/frames): each frame, read by the core's
+// decoder and encoded again, must give back the published bytes, and each profile must answer
+// with the frames it is built from.
 #include "sim/frame_encoder.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "protocol/bytes.h"
+#include "protocol/reading.h"
 #include "sim/boiler_state.h"
+#include "tests/frames/golden_frames.h"
 
 namespace intergas::sim {
 namespace {
 
-Bytes hex(const std::string& text) {
-  Bytes b;
-  EXPECT_TRUE(parse_hex(text, b)) << text;
-  return b;
-}
+using golden::RealFrame;
 
-// MW's HRE standby frame (protocol.md 14.1).
-const char* const kMwStatus =
-    "BC 0F CD 0F D4 0F 4E 0D 14 EC 14 EC 95 00 00 00 00 00 00 00 00 00 00 00 7E 00 80 40 20 FF 00 "
-    "FF";
-// MW's REV (14.2).
-const char* const kMwVersion =
-    "69 63 33 6D 6B 31 20 20 20 2A 50 31 39 30 35 31 37 2A 56 32 2E 35 33 2D 49 6B B6 94 D2 5F 2D "
-    "A0";
-// LC's Xtreme S? and S2 with their XOR bytes (14.4).
-const char* const kLcStatus =
-    "BB.11.92.0E.14.EC.8B.0E.14.EC.41.0C.79.00.00.00.34.08.14.EC.81.3E.00.00.7E.00.90.40.20.04.00."
-    "FF.89";
-const char* const kLcStatusExtra =
-    "00.00.00.0D.00.00.6C.07.8D.07.00.00.FF.7F.FF.7F.FF.7F.0F.39.FF.00.FF.FF.FF.82.57.57.61.F8.9C."
-    "D3.0E";
-// RB's reconstructed HN (14.5).
-const char* const kRbCounters =
-    "3B 48 16 04 09 0F F6 00 D4 CC 04 00 01 00 03 00 58 70 35 03 E6 35 4F 00 09 E3 F4 37 0B 00 00 "
-    "00";
-// KH/K3's CW6 idle frame (14.3).
-const char* const kKhCw6Status =
-    "65 0C 50 0C 46 0C 77 0A 97 F3 96 F3 58 02 00 00 00 00 00 00 00 00 00 00 7E 00 41 40 00 FF 00 "
-    "FF";
-
-StatusReading mw_status() {
-  StatusReading s;
-  s.heat_exchanger_celsius = 40.28;
-  s.supply_celsius = 40.45;
-  s.return_celsius = 40.52;
-  s.dhw_celsius = 34.06;
-  s.pressure_bar = 1.49;
-  s.setpoint_ch_celsius = 0.0;
-  s.fan_speed_target_rpm = 0;
-  s.fan_speed_actual_rpm = 0;
-  s.fan_pwm_ratio = 0.0;
-  s.status_code = 126;
-  s.heat_demand_flags = 0x80;
-  s.burner_state_raw = 0x40;
-  s.burner_flags = 0x20;
-  s.fault_code_raw = 0xFF;
-  s.byte30 = 0x00;
-  s.byte31 = 0xFF;
+// A state answering `f.command` with what the decoder reads in `f`.
+BoilerState state_of(const RealFrame& f) {
+  BoilerState s;
+  s.model = f.model;
+  const Bytes data = f.data();
+  switch (f.command) {
+    case Command::status:
+      s.status = decode_status(data, f.model);
+      // Xtreme bytes 18-21 have no field (protocol.md 5.6): the state keeps them raw.
+      std::copy(data.begin() + 18, data.begin() + 22, s.status_xtreme_bytes_18_21.begin());
+      break;
+    case Command::status_extra:
+      s.status_extra = decode_status_extra(data, f.model);
+      break;
+    case Command::diagnostics:
+      s.diagnostics = decode_diagnostics(data, f.model);
+      break;
+    case Command::counters:
+      s.counters = decode_counters(data, f.model);
+      break;
+    case Command::parameters:
+      s.parameters = decode_parameters(data, f.model);
+      break;
+    case Command::version:
+      s.version = decode_version(data, f.model);
+      break;
+    case Command::fault_stats:
+      s.fault_stats = decode_fault_stats(data, f.model);
+      break;
+  }
   return s;
 }
 
-TEST(EncodeStatus, MwHreStandbyFrame) {
-  EXPECT_EQ(encode_status(mw_status(), Model::hre), hex(kMwStatus));
+class PublishedFrame : public ::testing::TestWithParam<RealFrame> {};
+
+// Decoder and encoder agree on every byte of every layout, the XOR byte included.
+TEST_P(PublishedFrame, DecodedAndEncodedAgainIsTheSameFrame) {
+  const RealFrame& f = GetParam();
+  const BoilerState s = state_of(f);
+  EXPECT_EQ(to_hex(encode_data(s, f.command)), to_hex(f.data()));
+  EXPECT_EQ(to_hex(encode_reply(s, f.command)), to_hex(f.bytes()));
 }
 
-TEST(EncodeStatus, LcXtremeFrameWithChecksum) {
-  StatusReading s;
-  s.heat_exchanger_celsius = 45.39;
-  s.supply_celsius = 37.30;
-  s.dhw_celsius = 37.23;
-  s.flue_celsius = 31.37;
-  s.pressure_bar = 1.21;
-  s.setpoint_ch_celsius = 0.0;
-  s.outside_celsius = 21.00;
-  s.status_code = 126;
-  s.heat_demand_flags = 0x90;
-  s.burner_state_raw = 0x40;
-  s.burner_flags = 0x20;
-  s.fault_code_raw = 0x04;
-  s.byte31 = 0xFF;
-  const Bytes data = encode_status(s, Model::xtreme, {0x14, 0xEC, 0x81, 0x3E});
-  const Bytes reply = with_checksum(data, Command::status, Model::xtreme);
+INSTANTIATE_TEST_SUITE_P(Section14, PublishedFrame, ::testing::ValuesIn(golden::real_frames()),
+                         [](const auto& p) { return std::string(p.param.name); });
+
+TEST(EncodeStatus, XtremeChecksumIsLcsByte) {
+  const RealFrame& f = golden::real_frame(golden::kLcXtremeStatus);
+  const Bytes reply = encode_reply(state_of(f), Command::status);
   ASSERT_EQ(reply.size(), 33u);
-  EXPECT_EQ(reply.back(), 0x89);
-  EXPECT_EQ(reply, hex(kLcStatus));
+  EXPECT_EQ(reply.back(), 0x89);  // protocol.md 14.4: "XOR 0x89"
+  const RealFrame& x = golden::real_frame(golden::kLcXtremeStatusExtra);
+  EXPECT_EQ(encode_reply(state_of(x), Command::status_extra).back(), 0x0E);
 }
 
-TEST(EncodeStatusExtra, LcXtremeFrameWithChecksum) {
-  StatusExtraReading s;
-  s.tap_flow_liters_per_minute = 0.0;
-  s.pump_raw = 0;
-  s.ot_master_member_id = 13;
-  s.room_override_zone1_celsius = 0.0;
-  s.room_setpoint_zone1_celsius = 19.00;
-  s.room_zone1_celsius = 19.33;
-  s.room_override_zone2_celsius = 0.0;
-  s.ot_therm_prod_version = 15;
-  s.ot_therm_prod_type = 0x39;
-  const std::uint8_t tail[12] = {0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0x82,
-                                 0x57, 0x57, 0x61, 0xF8, 0x9C, 0xD3};
-  for (int i = 0; i < 12; ++i) s.tail[i] = tail[i];
-  const Bytes reply =
-      with_checksum(encode_status_extra(s, Model::xtreme), Command::status_extra, Model::xtreme);
-  ASSERT_EQ(reply.size(), 33u);
-  EXPECT_EQ(reply.back(), 0x0E);
-  EXPECT_EQ(reply, hex(kLcStatusExtra));
-}
-
-TEST(EncodeVersion, MwRevFrame) {
-  VersionReading v;
-  v.hardware = "ic3mk1";
-  v.date_code = "P190517";
-  v.software = "V2.53";
-  v.separator = '-';
-  const std::uint8_t rom1[4] = {0x49, 0x6B, 0xB6, 0x94}, rom2[4] = {0xD2, 0x5F, 0x2D, 0xA0};
-  for (int i = 0; i < 4; ++i) {
-    v.rom_checksum1[i] = rom1[i];
-    v.rom_checksum2[i] = rom2[i];
-  }
-  EXPECT_EQ(encode_version(v, Model::hre), hex(kMwVersion));
+TEST(EncodeVersion, IsNeverChecksummed) {
   // REV is never checksummed, not even on the Xtreme (protocol.md 3).
-  EXPECT_EQ(with_checksum(encode_version(v, Model::xtreme), Command::version, Model::xtreme).size(),
-            32u);
-}
-
-TEST(EncodeCounters, RbReconstructedFrame) {
-  CountersReading c;
-  c.powered_hours = 18491;
-  c.power_losses = 1046;
-  c.ch_hours = 3849;
-  c.dhw_hours = 246;
-  c.burner_starts = 52436;
-  c.ignition_failures = 4;
-  c.flame_losses = 1;
-  c.resets = 3;
-  c.gas_ch_decilitres = 53833816;   // 5383.3816 m3
-  c.gas_dhw_decilitres = 5191142;   // 519.1142 m3
-  c.dhw_water_decilitres = 779017;  // 77.9017 m3
-  c.dhw_burner_starts = 14324;
-  EXPECT_EQ(encode_counters(c, Model::hre), hex(kRbCounters));
+  BoilerState s = state_of(golden::real_frame(golden::kMwVersion));
+  s.model = Model::xtreme;
+  EXPECT_EQ(encode_reply(s, Command::version).size(), 32u);
 }
 
 TEST(EncodeCounters, HighBytesGoToTheEnd) {
@@ -176,15 +112,23 @@ TEST(EncodeParameters, SignedBytes) {
   EXPECT_EQ(b[31], 0xAA);
 }
 
+// MW's standby frame (protocol.md 14.1) as a reading to change.
+StatusReading mw_status() {
+  return decode_status(golden::real_frame(golden::kMwStatus).data(), Model::hre);
+}
+
 TEST(EncodeStatus, AbsentTemperatureIsTheModelsSentinel) {
   StatusReading s = mw_status();
   s.supply_celsius.reset();
+  s.outside_celsius.reset();
   const Bytes hre = encode_status(s, Model::hre);
   EXPECT_EQ(hre[2], 0x14);
   EXPECT_EQ(hre[3], 0xEC);  // -51.00
   const Bytes cw6 = encode_status(s, Model::cw6);
   EXPECT_EQ(cw6[2], 0x97);
   EXPECT_EQ(cw6[3], 0xF3);  // -31.77
+  EXPECT_EQ(cw6[10], 0x96);
+  EXPECT_EQ(cw6[11], 0xF3);  // -31.78 at t6, as in KH's frame (protocol.md 14.3)
 }
 
 TEST(EncodeStatus, PressureFlagAgreesWithPressure) {
@@ -242,19 +186,59 @@ TEST(EncodeReply, ChecksumOnlyWhereTheModelChecks) {
   }
 }
 
-TEST(EncodeProfile, ProfilesReproduceThePublishedFrames) {
+// Which frame of the table each profile answers each command with (protocol.md 14): the
+// profiles start from the table; hot_water and lockout change the status frame only.
+struct ProfileFrames {
+  const char* profile;
+  std::vector<const char*> frames;  // in Command order; nullptr: a changed frame
+};
+
+class EncodeProfile : public ::testing::TestWithParam<ProfileFrames> {};
+
+TEST_P(EncodeProfile, AnswersWithTheFramesItIsBuiltFrom) {
   BoilerState s;
-  ASSERT_TRUE(make_profile("idle", s));
-  EXPECT_EQ(encode_reply(s, Command::status), hex(kMwStatus));
-  EXPECT_EQ(encode_reply(s, Command::version), hex(kMwVersion));
-  ASSERT_TRUE(make_profile("xtreme", s));
-  EXPECT_EQ(encode_reply(s, Command::status), hex(kLcStatus));
-  EXPECT_EQ(encode_reply(s, Command::status_extra), hex(kLcStatusExtra));
-  ASSERT_TRUE(make_profile("cw6", s));
-  Bytes kh = hex(kKhCw6Status);
-  kh[10] = 0x97;  // KH's t6 is F396 (-31.78); the encoder's one CW6 sentinel is F397
-  EXPECT_EQ(encode_reply(s, Command::status), kh);
+  ASSERT_TRUE(make_profile(GetParam().profile, s));
+  ASSERT_EQ(GetParam().frames.size(), static_cast<std::size_t>(kCommandCount));
+  for (Command c : kAllCommands) {
+    const char* hex = GetParam().frames[static_cast<std::size_t>(command_index(c))];
+    const Bytes data = encode_data(s, c);
+    const RealFrame* found = golden::find_frame(c, data);
+    if (hex == nullptr) {
+      EXPECT_EQ(found, nullptr) << command_name(c) << " is a changed frame";
+      continue;
+    }
+    ASSERT_NE(found, nullptr) << command_name(c) << ": " << to_hex(data);
+    EXPECT_EQ(found->name, golden::real_frame(hex).name) << command_name(c);
+  }
 }
+
+const std::vector<const char*> kHreRest = {golden::kRbStatusExtra, golden::kRbDiagnostics,
+                                           golden::kRbCounters,    golden::kRbParameters,
+                                           golden::kMwVersion,     golden::kSyntheticFaultStats};
+
+std::vector<const char*> with(std::vector<const char*> first, std::vector<const char*> rest) {
+  first.insert(first.end(), rest.begin(), rest.end());
+  return first;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Profiles, EncodeProfile,
+    ::testing::Values(
+        ProfileFrames{"idle", with({golden::kMwStatus}, kHreRest)},
+        ProfileFrames{"heating", with({golden::kRbStatus}, kHreRest)},
+        ProfileFrames{"cw6", with({golden::kKhCw6Status}, kHreRest)},
+        ProfileFrames{"xtreme",
+                      with({golden::kLcXtremeStatus, golden::kLcXtremeStatusExtra},
+                           {golden::kRbDiagnostics, golden::kRbCounters, golden::kRbParameters,
+                            golden::kMwVersion, golden::kSyntheticFaultStats})},
+        ProfileFrames{"hot_water",
+                      with({nullptr, nullptr},
+                           {golden::kRbDiagnostics, golden::kRbCounters, golden::kRbParameters,
+                            golden::kMwVersion, golden::kSyntheticFaultStats})},
+        ProfileFrames{"lockout", with({nullptr, golden::kRbStatusExtra},
+                                      {golden::kRbDiagnostics, golden::kRbCounters,
+                                       golden::kRbParameters, golden::kMwVersion, nullptr})}),
+    [](const auto& p) { return std::string(p.param.profile); });
 
 }  // namespace
 }  // namespace intergas::sim

@@ -1,11 +1,21 @@
 // intergas-read's contract, against the real intergas-sim: --json reproduces the simulator's
-// state exactly, --raw is a capture the simulator replays, exit codes and messages.
+// state exactly and, for the published frames the profiles serve, their sources' decodings;
+// --raw is a capture the simulator replays; exit codes and messages.
 #include <gtest/gtest.h>
 
+#include <regex>
+#include <sstream>
 #include <string>
+#include <vector>
 
+#include "client/metric_types.h"
+#include "client/metrics.h"
 #include "process.h"
+#include "sim/boiler_state.h"
+#include "sim/frame_encoder.h"
 #include "sim_process.h"
+#include "tests/frames/expected_metrics.h"
+#include "tests/frames/golden_frames.h"
 
 namespace intergas {
 namespace {
@@ -16,6 +26,29 @@ using test::SimProcess;
 
 std::string temp_path(const std::string& stem) {
   return ::testing::TempDir() + "intergas-read-" + stem + "-" + std::to_string(::getpid());
+}
+
+// The metrics of an intergas-read --json text ({"type": .., "type_instance": .., "value": ..}
+// per line), with the data-source kind the contract gives each type.
+std::vector<Metric> parse_json(const std::string& text) {
+  static const std::regex line(
+      R"re(\{"type": "([^"]*)", "type_instance": "([^"]*)", "value": ([-+.0-9eE]+)\})re");
+  std::vector<Metric> out;
+  for (std::sregex_iterator it(text.begin(), text.end(), line), end; it != end; ++it) {
+    Metric m;
+    m.type = (*it)[1];
+    m.type_instance = (*it)[2];
+    const MetricType* t = find_metric_type(m.type);
+    EXPECT_NE(t, nullptr) << m.type;
+    m.kind = t != nullptr ? t->kind : DsKind::gauge;
+    if (m.kind == DsKind::derive) {
+      m.derive = std::stoll((*it)[3]);
+    } else {
+      m.gauge = std::stod((*it)[3]);
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 class ReadJson : public ::testing::TestWithParam<const char*> {};
@@ -36,6 +69,35 @@ TEST_P(ReadJson, ReproducesTheSimulatorsStateExactly) {
   EXPECT_EQ(got.exit_code, 0) << got.output;
   EXPECT_EQ(got.output, expected.output);
   EXPECT_NE(got.output.find("\"type\": \"temperature_celsius\""), std::string::npos);
+
+  // Not only the plumbing: for every command the profile answers with a frame of protocol.md 14,
+  // the series are that frame's source's own decoding (tests/frames), not our mapping's output.
+  sim::BoilerState state;
+  ASSERT_TRUE(sim::make_profile(profile, state));
+  std::vector<Metric> want;
+  bool every_command = true;
+  for (Command c : kAllCommands) {
+    if (c == Command::fault_stats) continue;
+    const golden::RealFrame* f = golden::find_frame(c, sim::encode_data(state, c));
+    if (f == nullptr) {
+      every_command = false;  // hot_water, lockout: a changed status frame
+      continue;
+    }
+    for (Metric& m : golden::expected_metrics(*f)) want.push_back(std::move(m));
+  }
+  ASSERT_FALSE(want.empty());
+  const std::vector<Metric> read = parse_json(got.output);
+  if (every_command) {
+    EXPECT_EQ(golden::first_difference(read, want), "") << got.output;
+  } else {
+    for (const Metric& w : want) {
+      std::vector<Metric> same;
+      for (const Metric& r : read) {
+        if (r.type == w.type && r.type_instance == w.type_instance) same.push_back(r);
+      }
+      EXPECT_EQ(golden::first_difference(same, {w}), "") << got.output;
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Profiles, ReadJson,
@@ -50,9 +112,16 @@ TEST(ReadRaw, PrintsACaptureTheSimulatorReplays) {
   ASSERT_EQ(raw.exit_code, 0) << raw.output;
   EXPECT_EQ(raw.output.rfind("status ", 0), 0u) << raw.output;
   const std::string capture = temp_path("capture.txt");
+  // The capture is what --raw prints on stdout; run_command also collects stderr, whose lines
+  // ("intergas-read: found ...") a `> capture.txt` would not hold.
+  std::string stdout_lines;
+  std::istringstream lines(raw.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("intergas-read: ", 0) != 0) stdout_lines += line + "\n";
+  }
   FILE* f = std::fopen(capture.c_str(), "w");
   ASSERT_NE(f, nullptr);
-  std::fputs(raw.output.c_str(), f);
+  std::fputs(stdout_lines.c_str(), f);
   std::fclose(f);
 
   const auto direct =

@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -148,21 +149,48 @@ class SimProcess {
     return err_;
   }
 
-  // Waits for the exit status (after SIGTERM when `term`); -1 on timeout.
+  // Waits for the exit status (after SIGTERM when `term`); -1 on timeout. The wait is on the
+  // process itself (a pidfd turns readable when it exits), not a polling loop.
   int wait_exit(milliseconds timeout = milliseconds(5000), bool term = false) {
     if (term) kill(pid_, SIGTERM);
+    const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+    if (pidfd < 0) return -1;
     const auto until = Clock::now() + timeout;
-    while (Clock::now() < until) {
-      int status = 0;
-      drain_stderr();
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        exited_ = true;
-        drain_stderr();
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    bool exited = false;
+    while (!exited && Clock::now() < until) {
+      drain_stderr();  // a full stderr pipe would keep it from exiting
+      const auto left = std::chrono::duration_cast<milliseconds>(until - Clock::now()).count();
+      pollfd p[2] = {{pidfd, POLLIN, 0}, {stderr_, POLLIN, 0}};
+      if (poll(p, 2, static_cast<int>(std::max<long long>(left, 0))) > 0) {
+        exited = (p[0].revents & POLLIN) != 0;
       }
-      usleep(10'000);
     }
-    return -1;
+    close(pidfd);
+    int status = 0;
+    if (!exited || waitpid(pid_, &status, 0) != pid_) return -1;
+    exited_ = true;
+    drain_stderr();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  // Waits until stderr (the simulator's story) holds `text` at least `times` times.
+  bool wait_stderr(const std::string& text, int times = 1,
+                   milliseconds timeout = milliseconds(5000)) {
+    const auto until = Clock::now() + timeout;
+    for (;;) {
+      drain_stderr();
+      if (count(err_, text) >= times) return true;
+      const auto left = std::chrono::duration_cast<milliseconds>(until - Clock::now()).count();
+      if (left <= 0) return false;
+      pollfd p{stderr_, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left)) > 0 && (p.revents & POLLIN) == 0) return false;
+    }
+  }
+
+  static int count(const std::string& log, const std::string& what) {
+    int n = 0;
+    for (auto at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) ++n;
+    return n;
   }
 
  private:
@@ -484,12 +512,14 @@ TEST(SimHangup, ComesBackByItselfAfterHangupMs) {
   TempDir dir;
   SimProcess sim(args({"--pty", dir / "boiler", "--hangup-ms", "300"}, kFast));
   ASSERT_TRUE(sim.wait_line("ready"));
+  const auto t0 = Clock::now();
   EXPECT_EQ(sim.control("hangup"), "ok hangup all");
   const std::string link = dir / "boiler";
   struct stat st {};
-  const auto t0 = Clock::now();
-  while (lstat(link.c_str(), &st) != 0 && ms_since(t0) < 5000) usleep(10'000);
-  EXPECT_GE(ms_since(t0), 250);
+  EXPECT_NE(lstat(link.c_str(), &st), 0) << "unplugged: the link is gone";
+  ASSERT_TRUE(sim.wait_stderr("boiler 0: plugged back in")) << sim.stderr_text();
+  EXPECT_GE(ms_since(t0), 250) << "not before --hangup-ms";  // a lower bound: a slow run only adds
+  EXPECT_EQ(lstat(link.c_str(), &st), 0);
   Peer peer = Peer::pty(link);
   ASSERT_TRUE(peer.ok());
   ASSERT_TRUE(peer.send(request_bytes(Command::status, Model::hre)));
@@ -534,17 +564,10 @@ std::vector<std::string> fault_log(const std::string& seed) {
   const int kRequests = 40;
   for (int i = 0; i < kRequests; ++i) {
     EXPECT_TRUE(peer.send(request_bytes(Command::status, Model::hre)));
-    usleep(2000);
+    // One request at a time: the next goes once the simulator logged this one.
+    EXPECT_TRUE(sim.wait_stderr("request status", i + 1)) << "request " << i;
   }
-  auto count = [](const std::string& log, const std::string& what) {
-    int n = 0;
-    for (auto at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) ++n;
-    return n;
-  };
-  const auto t0 = Clock::now();
-  while (count(sim.stderr_text(), "request status") < kRequests && ms_since(t0) < 5000) {
-    usleep(10'000);
-  }
+  auto count = SimProcess::count;
   EXPECT_EQ(sim.control("quit"), "ok quit");
   EXPECT_EQ(sim.wait_exit(), 0);
   std::vector<std::string> faults;

@@ -1,5 +1,6 @@
 #include "sim/boiler_state.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -10,118 +11,52 @@
 
 #include "protocol/bytes.h"
 #include "protocol/model.h"
+#include "sim/frame_encoder.h"
+#include "tests/frames/golden_frames.h"
 
 namespace intergas::sim {
 namespace {
 
 // ---- Profiles ------------------------------------------------------------------------------
+// A profile starts from the frames of tests/frames/golden_frames.h, decoded by the core's own
+// decoders (the simulator never derives a value itself); the profiles that no frame shows
+// (hot_water, lockout) change some fields of one.
 
-// What every profile shares: RB's V? (protocol.md 11), CRC raw counts (10), MW's REV (14.2),
-// and counters past 65535 so the high bytes at HN 28-31 are exercised (9).
+Bytes data_of(const char* hex) {
+  Bytes b = golden::frame(hex);
+  b.resize(kFrameSize);  // without the Xtreme's XOR byte
+  return b;
+}
+
+// What every HRE profile shares: RB's S2, CRC, HN and V? (protocol.md 14.5, 10, 11), MW's REV
+// (14.2) and the synthetic EN (12.3).
 BoilerState base_state() {
   BoilerState s;
   s.model = Model::hre;
-
-  StatusExtraReading& x = s.status_extra;
-  x.tap_flow_liters_per_minute = 0.0;
-  x.pump_raw = 170;  // RB: pump_pwm 15.0 % (protocol.md 14.5)
-  x.ot_master_member_id = 0;
-  x.room_override_zone1_celsius = 0.0;
-  x.room_setpoint_zone1_celsius = 20.5;
-  x.room_zone1_celsius = 19.44;
-  x.ot_therm_prod_version = 0;
-  x.ot_therm_prod_type = 0;
-
-  DiagnosticsReading& d = s.diagnostics;
-  d.interrupt_time_raw = 1000;  // RB: 200.0
-  d.interrupt_load_raw = 849;   // RB: 135.84
-  d.main_load_raw = 201;        // RB: 25.125
-  d.mains_frequency_raw = 40;   // 2000 / 40 = 50 Hz
-  d.reference_voltage_raw = 1000;
-  const std::uint8_t rom1[4] = {0x49, 0x6B, 0xB6, 0x94}, rom2[4] = {0xD2, 0x5F, 0x2D, 0xA0};
-  for (int i = 0; i < 4; ++i) {
-    d.rom_checksum1[i] = rom1[i];
-    d.rom_checksum2[i] = rom2[i];
-    s.version.rom_checksum1[i] = rom1[i];
-    s.version.rom_checksum2[i] = rom2[i];
-  }
-
-  CountersReading& c = s.counters;
-  c.powered_hours = 84027;  // > 65535: high byte 1
-  c.power_losses = 1046;
-  c.ch_hours = 3849;
-  c.dhw_hours = 246;
-  c.burner_starts = 152436;  // high byte 2
-  c.ignition_failures = 4;
-  c.flame_losses = 1;
-  c.resets = 3;
-  c.gas_ch_decilitres = 53833816;   // 5383.3816 m3
-  c.gas_dhw_decilitres = 5191142;   // 519.1142 m3
-  c.dhw_water_decilitres = 779017;  // 77.9017 m3
-  c.dhw_burner_starts = 74324;      // high byte 1
-
-  const std::int8_t params[kParameterCount] = {1,  0,  50, 50, 3,  0, 0,  0, 0, 0,  65,
-                                               75, 25, -7, 25, 5,  1, 0,  0, 1, 20, 20,
-                                               25, 1,  35, 67, 60, 0, 10, 0, 40};
-  for (int i = 0; i < kParameterCount; ++i)
-    s.parameters.values[static_cast<std::size_t>(i)] = params[i];
-
-  s.version.hardware = "ic3mk1";
-  s.version.date_code = "P190517";
-  s.version.software = "V2.53";
-  s.version.separator = '-';
-
-  s.fault_stats.raw.fill(0xFF);
-  s.fault_stats.raw[4] = 2;
-  s.fault_stats.raw[5] = 1;
+  s.status_extra = decode_status_extra(data_of(golden::kRbStatusExtra), s.model);
+  s.diagnostics = decode_diagnostics(data_of(golden::kRbDiagnostics), s.model);
+  s.counters = decode_counters(data_of(golden::kRbCounters), s.model);
+  s.parameters = decode_parameters(data_of(golden::kRbParameters), s.model);
+  s.version = decode_version(data_of(golden::kMwVersion), s.model);
+  s.fault_stats = decode_fault_stats(data_of(golden::kSyntheticFaultStats), s.model);
   return s;
 }
 
 // MW's HRE standby frame (protocol.md 14.1).
 BoilerState idle_state() {
   BoilerState s = base_state();
-  StatusReading& t = s.status;
-  t.heat_exchanger_celsius = 40.28;
-  t.supply_celsius = 40.45;
-  t.return_celsius = 40.52;
-  t.dhw_celsius = 34.06;
-  t.pressure_bar = 1.49;
-  t.setpoint_ch_celsius = 0.0;
-  t.fan_speed_target_rpm = 0;
-  t.fan_speed_actual_rpm = 0;
-  t.fan_pwm_ratio = 0.0;
-  t.ionisation_current_amperes = 0;
-  t.status_code = 126;
-  t.heat_demand_flags = 0x80;  // opentherm
-  t.burner_state_raw = 64;     // rest
-  t.burner_flags = 0x20;       // pressure_sensor
-  t.fault_code_raw = kNoFault;
-  t.byte30 = 0x00;
-  t.byte31 = 0xFF;
+  s.status = decode_status(data_of(golden::kMwStatus), s.model);
   return s;
 }
 
 // RB's burning sample (protocol.md 14.5): CH via OpenTherm, fan 1340 rpm.
 BoilerState heating_state() {
-  BoilerState s = idle_state();
-  StatusReading& t = s.status;
-  t.heat_exchanger_celsius = 69.97;
-  t.supply_celsius = 47.59;
-  t.return_celsius = 36.57;
-  t.dhw_celsius = 26.67;
-  t.pressure_bar = 1.7;
-  t.setpoint_ch_celsius = 50.0;
-  t.fan_speed_target_rpm = 1340;
-  t.fan_speed_actual_rpm = 1340;
-  t.fan_pwm_ratio = 0.082;
-  t.ionisation_current_amperes = 7.33e-6;
-  t.status_code = 0;           // opentherm CH demand
-  t.heat_demand_flags = 0x98;  // pump, dwk, opentherm
-  t.burner_state_raw = 32;     // running
-  t.burner_flags = 0x25;       // gasvalve, io_signal, pressure_sensor
+  BoilerState s = base_state();
+  s.status = decode_status(data_of(golden::kRbStatus), s.model);
   return s;
 }
 
+// Hot water from PM's decoded log (protocol.md 14.6, no raw bytes published) on the heating frame.
 BoilerState hot_water_state() {
   BoilerState s = heating_state();
   StatusReading& t = s.status;
@@ -142,77 +77,41 @@ BoilerState hot_water_state() {
   return s;
 }
 
+// MW's standby frame in lockout with F04 latched.
 BoilerState lockout_state() {
   BoilerState s = idle_state();
   StatusReading& t = s.status;
-  t.status_code = 126;
   t.heat_demand_flags = 0xA0;  // alarm_status, opentherm
   t.burner_state_raw = 128;    // lockout
-  t.burner_flags = 0x20;
-  t.fault_code_raw = 4;  // F04: no flame during start-up
+  t.fault_code_raw = 4;        // F04: no flame during start-up
   s.fault_stats.raw[4] = 3;
   return s;
 }
 
 // KH/K3's CW6 idle frame (protocol.md 14.3); no pressure sensor.
 BoilerState cw6_state() {
-  BoilerState s = idle_state();
+  BoilerState s = base_state();
   s.model = Model::cw6;
-  StatusReading& t = s.status;
-  t.heat_exchanger_celsius = 31.73;
-  t.supply_celsius = 31.52;
-  t.return_celsius = 31.42;
-  t.dhw_celsius = 26.79;
-  t.boiler_celsius = std::nullopt;
-  t.outside_celsius = std::nullopt;
-  t.pressure_bar = std::nullopt;
-  t.status_code = 126;
-  t.heat_demand_flags = 0x41;
-  t.burner_state_raw = 64;
-  t.burner_flags = 0x00;
+  s.status = decode_status(data_of(golden::kKhCw6Status), s.model);
   return s;
 }
 
-// LC's Xtreme 36 frames (protocol.md 14.4).
+// LC's Xtreme 36 frames (protocol.md 14.4); the rest as the HRE profiles.
 BoilerState xtreme_state() {
   BoilerState s = base_state();
   s.model = Model::xtreme;
-  StatusReading& t = s.status;
-  t.heat_exchanger_celsius = 45.39;
-  t.supply_celsius = 37.3;
-  t.return_celsius = std::nullopt;  // no return sensor on the Xtreme
-  t.dhw_celsius = 37.23;
-  t.boiler_celsius = std::nullopt;
-  t.flue_celsius = 31.37;
-  t.pressure_bar = 1.21;
-  t.setpoint_ch_celsius = 0.0;
-  t.outside_celsius = 21.0;
-  t.ionisation_current_amperes = 0;
-  t.status_code = 126;
-  t.heat_demand_flags = 0x90;  // dwk, opentherm
-  t.burner_state_raw = 64;
-  t.burner_flags = 0x20;
-  t.fault_code_raw = 4;  // last lockout F04 while not in lockout
-  t.byte30 = 0x00;
-  t.byte31 = 0xFF;
-  s.status_xtreme_bytes_18_21 = {0x14, 0xEC, 0x81, 0x3E};
-
-  StatusExtraReading& x = s.status_extra;
-  x = StatusExtraReading{};
-  x.tap_flow_liters_per_minute = 0.0;
-  x.pump_raw = 0;
-  x.ot_master_member_id = 13;
-  x.room_override_zone1_celsius = 0.0;
-  x.room_setpoint_zone1_celsius = 19.0;
-  x.room_zone1_celsius = 19.33;
-  x.room_override_zone2_celsius = 0.0;
-  x.ot_therm_prod_version = 15;
-  x.ot_therm_prod_type = 0x39;
-  const std::uint8_t tail[12] = {0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0x82,
-                                 0x57, 0x57, 0x61, 0xF8, 0x9C, 0xD3};
-  for (int i = 0; i < 12; ++i) x.tail[i] = tail[i];
-  s.counters.dhw_water_decilitres = 986442;  // LC's log: water meter 98.6442 m3
+  const Bytes status = data_of(golden::kLcXtremeStatus);
+  s.status = decode_status(status, s.model);
+  // Bytes 18-21 have no field in the reading (protocol.md 5.6): kept as LC's frame has them.
+  std::copy(status.begin() + 18, status.begin() + 22, s.status_xtreme_bytes_18_21.begin());
+  s.status_extra = decode_status_extra(data_of(golden::kLcXtremeStatusExtra), s.model);
   return s;
+}
+
+// The values a reading derives from raw fields, after a raw field changed: the core's formulas.
+void refresh_derived(BoilerState& s) {
+  s.status_extra.pump_pwm_ratio = pump_pwm_ratio_of(s.status_extra.pump_raw);
+  derive_diagnostics_values(s.diagnostics);
 }
 
 // ---- Text form of values -------------------------------------------------------------------
@@ -466,23 +365,7 @@ const std::vector<std::string_view>& profile_names() {
 }
 
 Reading reading_of(const BoilerState& s, Command c) {
-  switch (c) {
-    case Command::status:
-      return s.status;
-    case Command::status_extra:
-      return s.status_extra;
-    case Command::diagnostics:
-      return s.diagnostics;
-    case Command::counters:
-      return s.counters;
-    case Command::parameters:
-      return s.parameters;
-    case Command::version:
-      return s.version;
-    case Command::fault_stats:
-      return s.fault_stats;
-  }
-  return s.status;
+  return decode_data(c, s.model, encode_data(s, c));
 }
 
 bool make_profile(std::string_view name, BoilerState& out) {
@@ -502,25 +385,9 @@ bool make_profile(std::string_view name, BoilerState& out) {
   } else {
     return false;
   }
-  derive_fields(s);
+  refresh_derived(s);
   out = std::move(s);
   return true;
-}
-
-void derive_fields(BoilerState& s) {
-  // protocol.md 8: inverted PWM, (200 - b) / 200 as a ratio; above 200 it means nothing.
-  const std::uint8_t pump = s.status_extra.pump_raw;
-  s.status_extra.pump_pwm_ratio =
-      pump <= 200 ? std::optional<double>((200.0 - pump) / 200.0) : std::nullopt;
-  // protocol.md 10: the RB/EB formulas, percentages as ratios.
-  DiagnosticsReading& d = s.diagnostics;
-  d.interrupt_time = d.interrupt_time_raw / 5.0;
-  d.interrupt_load_ratio = d.interrupt_load_raw / 6.25 / 100.0;
-  d.main_load_ratio = d.main_load_raw / 8.0 / 100.0;
-  d.mains_frequency_hertz = d.mains_frequency_raw != 0
-                                ? std::optional<double>(2000.0 / d.mains_frequency_raw)
-                                : std::nullopt;
-  d.reference_voltage_volts = d.reference_voltage_raw * 5.0 / 1024.0;
 }
 
 bool set_field(BoilerState& s, std::string_view key, std::string_view value, std::string& error) {
@@ -528,7 +395,7 @@ bool set_field(BoilerState& s, std::string_view key, std::string_view value, std
     if (f.key != key) continue;
     BoilerState changed = s;
     if (!f.set(changed, trim(value), error)) return false;
-    derive_fields(changed);
+    refresh_derived(changed);
     s = std::move(changed);
     return true;
   }

@@ -35,21 +35,21 @@ struct BoilerState {
   std::array<std::uint8_t, 4> status_xtreme_bytes_18_21{};
 };
 
-// The reading this state answers command `c` with (what a reader should decode).
+// The reading this state answers command `c` with: its reply decoded by the core's decoder, so
+// exactly what a reader decodes (a value between two steps of the wire format reads as the step).
 Reading reading_of(const BoilerState& s, Command c);
 
 // Names of the built-in profiles: idle, heating, hot_water, lockout, cw6, xtreme.
 const std::vector<std::string_view>& profile_names();
-// Fills `out` with the named profile; false for an unknown name.
+// Fills `out` with the named profile; false for an unknown name. idle, heating, cw6 and xtreme
+// answer every command with a frame of tests/frames/golden_frames.h; hot_water and lockout change
+// the status frame of heating and idle.
 bool make_profile(std::string_view name, BoilerState& out);
-
-// Recomputes the fields the core derives from raw bytes (pump_pwm_ratio from pump_raw, the
-// diagnostics values from their raw counts), so the state equals what a decoder would report.
-void derive_fields(BoilerState& s);
 
 // Sets one field by key (e.g. "status.supply_celsius", "counters.burner_starts") from text
 // ("55.25", "none" for an absent optional, decimal or 0x.. integers, hex for byte arrays).
-// On failure returns false and sets `error` (without the key). Calls derive_fields.
+// On failure returns false and sets `error` (without the key). A raw field also updates what the
+// core derives from it (status_extra.pump_pwm_ratio, the diagnostics values).
 bool set_field(BoilerState& s, std::string_view key, std::string_view value, std::string& error);
 
 // Every key with its value, one "key = value" per entry, in a fixed order; set_field accepts

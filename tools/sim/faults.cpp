@@ -1,33 +1,28 @@
 #include "sim/faults.h"
 
 #include <cstdlib>
+#include <iterator>
 #include <string>
 
 namespace intergas::sim {
 
+namespace {
+
+// Indexed by FaultKind: the names the control channel and --fault-rate use.
+constexpr std::string_view kFaultKindNames[kFaultKindCount] = {"silence", "short", "garbage",
+                                                               "stray",   "late",  "hangup"};
+
+}  // namespace
+
 std::string_view fault_kind_name(FaultKind k) {
-  switch (k) {
-    case FaultKind::silence:
-      return "silence";
-    case FaultKind::short_frame:
-      return "short";
-    case FaultKind::garbage:
-      return "garbage";
-    case FaultKind::stray:
-      return "stray";
-    case FaultKind::late:
-      return "late";
-    case FaultKind::hangup:
-      return "hangup";
-  }
-  return "silence";
+  const auto i = static_cast<std::size_t>(k);
+  return i < std::size(kFaultKindNames) ? kFaultKindNames[i] : kFaultKindNames[0];
 }
 
 std::optional<FaultKind> parse_fault_kind(std::string_view name) {
   if (name == "short_frame") return FaultKind::short_frame;
-  for (int i = 0; i < kFaultKindCount; ++i) {
-    const auto k = static_cast<FaultKind>(i);
-    if (fault_kind_name(k) == name) return k;
+  for (std::size_t i = 0; i < std::size(kFaultKindNames); ++i) {
+    if (kFaultKindNames[i] == name) return static_cast<FaultKind>(i);
   }
   return std::nullopt;
 }

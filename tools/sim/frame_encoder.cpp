@@ -8,8 +8,10 @@
 namespace intergas::sim {
 namespace {
 
-constexpr std::uint16_t kOpenSensor = 0xEC14;      // -51.00 C, HRE and Xtreme (protocol.md 4.2)
-constexpr std::uint16_t kOpenSensorCw6 = 0xF397;   // -31.77 C, KH/K3's CW6 frame (14.3)
+constexpr std::uint16_t kOpenSensor = 0xEC14;  // -51.00 C, HRE and Xtreme (protocol.md 4.2)
+// KH/K3's CW6 frame (14.3) reads -31.77 on its open t5 and -31.78 on its open t6.
+constexpr std::uint16_t kOpenSensorCw6 = 0xF397;
+constexpr std::uint16_t kOpenSensorCw6T6 = 0xF396;
 constexpr std::uint16_t kNotAvailable = 0x7FFF;    // 327.67, S2 room/outside fields (8)
 constexpr std::uint8_t kPressureSensorBit = 0x20;  // S? byte 28 bit 5 (5.3, 5.4)
 
@@ -37,8 +39,9 @@ std::uint16_t scaled_u16(double v, double scale) {
   return static_cast<std::uint16_t>(raw);
 }
 
-std::uint16_t temperature(const std::optional<double>& t, Model m) {
-  if (!t) return m == Model::cw6 ? kOpenSensorCw6 : kOpenSensor;
+std::uint16_t temperature(const std::optional<double>& t, Model m,
+                          std::uint16_t cw6_open = kOpenSensorCw6) {
+  if (!t) return m == Model::cw6 ? cw6_open : kOpenSensor;
   return scaled_i16(*t, 100);
 }
 
@@ -72,7 +75,7 @@ Bytes encode_status(const StatusReading& s, Model m,
     put_u16(b, 16, temperature(s.outside_celsius, m));
     for (std::size_t i = 0; i < 4; ++i) b[18 + i] = xtreme_bytes_18_21[i];
   } else {
-    put_u16(b, 10, temperature(s.outside_celsius, m));
+    put_u16(b, 10, temperature(s.outside_celsius, m, kOpenSensorCw6T6));
     put_u16(b, 16, s.fan_speed_target_rpm.value_or(0));
     put_u16(b, 18, s.fan_speed_actual_rpm.value_or(0));
     put_u16(b, 20, s.fan_pwm_ratio ? scaled_u16(*s.fan_pwm_ratio, 1000) : 0);  // 0.1 % units

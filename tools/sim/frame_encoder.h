@@ -20,7 +20,8 @@
 namespace intergas::sim {
 
 // Each returns the 32 data bytes. Temperatures are written as lround(value * 100); an absent
-// temperature as the model's open-sensor sentinel (0xEC14 = -51.00, CW6 0xF397 = -31.77).
+// temperature as the model's open-sensor sentinel (0xEC14 = -51.00; on the CW6 as KH's frame has
+// them, 0xF396 = -31.78 for bytes 10-11 and 0xF397 = -31.77 elsewhere).
 // S?: byte 28 bit 5 (pressure_sensor) is forced to agree with status.pressure_bar; on Xtreme the
 // fan fields are not written and bytes 18-21 come from `xtreme_bytes_18_21`.
 Bytes encode_status(const StatusReading& s, Model m,

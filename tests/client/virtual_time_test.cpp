@@ -1,0 +1,375 @@
+// Faults, timing and reconnects in virtual time: a Session, and a BoilerClient on its Link, paired
+// in memory with the simulator's encoder and fault injector (tests/support/sim_pair.h). No pty,
+// no thread, no pause and no wall clock: every time below is exact.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "client/boiler_client.h"
+#include "sim/boiler_state.h"
+#include "sim/faults.h"
+#include "sim/frame_encoder.h"
+#include "tests/support/sim_pair.h"
+
+namespace intergas {
+namespace {
+
+using std::chrono::milliseconds;
+using test::ClientPair;
+using test::kByteTime;
+using test::VirtualBoiler;
+using test::VirtualBoilerOptions;
+
+constexpr milliseconds kTimeout{400};
+constexpr milliseconds kSettle{60};
+
+ClientOptions options_for(Model m) { return test::test_client_options(m, kTimeout, kSettle); }
+
+sim::BoilerState profile(const std::string& name) {
+  sim::BoilerState s;
+  EXPECT_TRUE(sim::make_profile(name, s)) << name;
+  return s;
+}
+
+VirtualBoilerOptions fast_boiler() {
+  VirtualBoilerOptions o;
+  o.latency = milliseconds(20);
+  o.late = milliseconds(700);
+  return o;
+}
+
+// Field-by-field equality of every decoded reading with what the boiler's state answers.
+void expect_matches_state(const CycleReport& r, const sim::BoilerState& s) {
+  for (const ReplyDecoded& reply : r.replies) {
+    EXPECT_TRUE(reply.reading == sim::reading_of(s, reply.command)) << command_name(reply.command);
+  }
+}
+
+CycleReport cycle(ClientPair& pair) {
+  auto r = pair.cycle();
+  EXPECT_TRUE(r.has_value()) << "the cycle did not end";
+  return r ? *r : CycleReport{};
+}
+
+// ---- The client reads each profile -----------------------------------------------------------
+
+class ReadsTheProfile : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(ReadsTheProfile, EveryCommandDecodesToTheServedState) {
+  const sim::BoilerState state = profile(GetParam());
+  ClientPair pair(state, options_for(state.model), fast_boiler());
+  ASSERT_TRUE(pair.open());
+  const CycleReport r = cycle(pair);
+  EXPECT_TRUE(r.health.up);
+  EXPECT_TRUE(r.health.link_open);
+  for (const auto& f : r.failures) {
+    ADD_FAILURE() << command_name(f.command) << ": " << failure_name(f.reason);
+  }
+  EXPECT_EQ(r.replies.size(), static_cast<std::size_t>(kCommandCount));
+  expect_matches_state(r, state);
+}
+
+INSTANTIATE_TEST_SUITE_P(Profiles, ReadsTheProfile,
+                         ::testing::Values("idle", "heating", "hot_water", "lockout", "cw6",
+                                           "xtreme"));
+
+// ---- Timing ----------------------------------------------------------------------------------
+
+// request_duration_seconds: from the request to the reply's last byte, that is the boiler's
+// latency plus the reply's wire time at 9600 baud (protocol.md 13: 32 bytes take 33.3 ms).
+TEST(VirtualTiming, RequestDurationIsLatencyPlusWireTime) {
+  for (const char* name : {"idle", "xtreme"}) {
+    const sim::BoilerState state = profile(name);
+    VirtualBoilerOptions b;
+    b.latency = milliseconds(100);
+    ClientPair pair(state, options_for(state.model), b);
+    ASSERT_TRUE(pair.open());
+    const CycleReport r = cycle(pair);
+    ASSERT_TRUE(r.health.up) << name;
+    const auto d = r.health.counters.last_duration[command_index(Command::status)];
+    ASSERT_TRUE(d) << name;
+    const std::size_t size = reply_size(Command::status, state.model);  // 32, 33 with XOR
+    const Duration wire = std::chrono::duration_cast<Duration>(kByteTime * size);
+    EXPECT_GE(*d, milliseconds(100) + wire) << name;
+    // Read as the last byte lands, to within one byte's time (the client coalesces reads).
+    EXPECT_LE(*d, milliseconds(100) + wire + kByteTime * 2) << name;
+  }
+}
+
+// Requests go out one at a time, each after the line was quiet for `settle` since the reply.
+TEST(VirtualTiming, EachRequestWaitsForAQuietLine) {
+  const sim::BoilerState state = profile("idle");
+  ClientPair pair(state, options_for(state.model), fast_boiler());
+  ASSERT_TRUE(pair.open());
+  ASSERT_TRUE(cycle(pair).health.up);
+  const auto& requests = pair.boiler().requests();
+  ASSERT_EQ(requests.size(), static_cast<std::size_t>(kCommandCount));
+  EXPECT_EQ(requests.front().command, Command::status) << "status first";
+  const Duration reply = milliseconds(20) + std::chrono::duration_cast<Duration>(kByteTime * 32);
+  for (std::size_t i = 1; i < requests.size(); ++i) {
+    EXPECT_GE(requests[i].at - requests[i - 1].at, reply + kSettle) << i;
+    EXPECT_LE(requests[i].at - requests[i - 1].at, reply + kSettle + milliseconds(2)) << i;
+  }
+}
+
+// ---- Faults ----------------------------------------------------------------------------------
+
+struct FaultCase {
+  sim::FaultKind kind;
+  Failure expected;
+};
+
+class CountsInjectedFaults : public ::testing::TestWithParam<FaultCase> {};
+
+TEST_P(CountsInjectedFaults, UnderTheRightReasonAndTheNextCycleIsClean) {
+  const FaultCase f = GetParam();
+  const sim::BoilerState state = profile("idle");
+  ClientPair pair(state, options_for(Model::hre), fast_boiler());
+  ASSERT_TRUE(pair.open());
+  ASSERT_TRUE(cycle(pair).health.up);
+
+  pair.boiler().force_next(f.kind);
+  CycleReport faulty = cycle(pair);
+  ASSERT_FALSE(faulty.failures.empty());
+  EXPECT_EQ(faulty.failures.front().command, Command::status);
+  EXPECT_EQ(faulty.failures.front().reason, f.expected);
+  EXPECT_FALSE(faulty.health.up);
+  EXPECT_EQ(faulty.health.counters.failures[static_cast<int>(f.expected)], 1u);
+  expect_matches_state(faulty, state);  // whatever did decode is still right
+  if (f.expected == Failure::timeout) {
+    // A silent status request costs one reply timeout, and ends the cycle (protocol.md 13).
+    const TimePoint asked = pair.boiler().requests().back().at;
+    EXPECT_EQ(pair.boiler().requests().back().command, Command::status);
+    EXPECT_EQ(pair.now() - asked, Duration(kTimeout));
+    EXPECT_EQ(faulty.replies.size(), 0u);
+  }
+
+  pair.advance(milliseconds(800));  // the next read: past a late reply
+  CycleReport clean = cycle(pair);
+  EXPECT_TRUE(clean.health.up);
+  EXPECT_TRUE(clean.failures.empty()) << failure_name(clean.failures.front().reason);
+  EXPECT_EQ(clean.replies.size(), static_cast<std::size_t>(kCommandCount));
+  expect_matches_state(clean, state);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, CountsInjectedFaults,
+                         ::testing::Values(FaultCase{sim::FaultKind::silence, Failure::timeout},
+                                           FaultCase{sim::FaultKind::short_frame,
+                                                     Failure::short_frame},
+                                           FaultCase{sim::FaultKind::garbage, Failure::implausible},
+                                           FaultCase{sim::FaultKind::late, Failure::timeout}),
+                         [](const ::testing::TestParamInfo<FaultCase>& p) {
+                           return std::string(sim::fault_kind_name(p.param.kind));
+                         });
+
+// A late reply (700 ms, after the 400 ms timeout) arrives while nothing is outstanding: the next
+// request waits out the late window, so the late bytes are discarded and never decoded as the
+// next command's reply (protocol.md 13, 18.6), even when the next cycle starts at once.
+TEST(VirtualFaults, ALateReplyIsNeverTakenForTheNextRequest) {
+  const sim::BoilerState state = profile("idle");
+  ClientPair pair(state, options_for(Model::hre), fast_boiler());
+  ASSERT_TRUE(pair.open());
+  ASSERT_TRUE(cycle(pair).health.up);
+  pair.boiler().force_next(sim::FaultKind::late);
+  const std::size_t late_request = pair.boiler().requests().size();
+  ASSERT_FALSE(cycle(pair).health.up);
+  const std::uint64_t discarded_before = pair.client().session().counters().discarded_bytes;
+  const CycleReport next = cycle(pair);  // at once
+  EXPECT_TRUE(next.health.up);
+  EXPECT_TRUE(next.failures.empty());
+  expect_matches_state(next, state);
+  const auto& requests = pair.boiler().requests();
+  ASSERT_GT(requests.size(), late_request + 1);
+  EXPECT_GE(requests[late_request + 1].at - requests[late_request].at, 2 * Duration(kTimeout))
+      << "no request inside the late window";
+  EXPECT_GE(pair.client().session().counters().discarded_bytes, discarded_before + 32)
+      << "the late reply was read and thrown away";
+}
+
+TEST(VirtualFaults, StrayBytesNeverReachTheReadings) {
+  const sim::BoilerState state = profile("idle");
+  ClientPair pair(state, options_for(Model::hre), fast_boiler());
+  ASSERT_TRUE(pair.open());
+  int strays = 0;
+  for (int i = 0; i < 5; ++i) {
+    pair.boiler().force_next(sim::FaultKind::stray);
+    CycleReport r = cycle(pair);
+    for (const auto& f : r.failures) EXPECT_EQ(f.reason, Failure::implausible);
+    expect_matches_state(r, state);
+    for (const auto& q : pair.boiler().requests()) strays += q.fault == sim::FaultKind::stray;
+  }
+  EXPECT_GE(strays, 5);
+  pair.advance(milliseconds(300));  // past the last stray bytes (at most 200 ms after a reply)
+  const CycleReport clean = cycle(pair);
+  EXPECT_TRUE(clean.failures.empty());
+  expect_matches_state(clean, state);
+}
+
+// The e2e soak's property, for hundreds of cycles: with every kind of fault at 5 % of replies,
+// not one decoded value differs from the boiler's state, and each failure has its reason.
+TEST(VirtualFaults, SeededFaultsNeverGiveAWrongValue) {
+  const sim::BoilerState state = profile("heating");
+  VirtualBoilerOptions b;
+  b.latency = milliseconds(100);
+  b.late = milliseconds(700);
+  b.seed = 7;
+  std::string error;
+  ASSERT_TRUE(sim::parse_fault_rates("silence=0.05,short=0.05,garbage=0.05,stray=0.05,late=0.05",
+                                     b.rates, error))
+      << error;
+  ClientPair pair(state, options_for(Model::hre), b);
+  ASSERT_TRUE(pair.open());
+  int up = 0;
+  constexpr int kCycles = 300;
+  for (int i = 0; i < kCycles; ++i) {
+    const TimePoint start = pair.now();
+    const CycleReport r = cycle(pair);
+    up += r.health.up;
+    expect_matches_state(r, state);
+    for (const auto& f : r.failures) {
+      EXPECT_TRUE(f.reason == Failure::timeout || f.reason == Failure::short_frame ||
+                  f.reason == Failure::implausible)
+          << failure_name(f.reason);
+    }
+    pair.advance(start + std::chrono::seconds(5));  // a read interval of 5 s
+  }
+  const SessionCounters& c = pair.client().session().counters();
+  for (Failure f : {Failure::timeout, Failure::short_frame, Failure::implausible}) {
+    EXPECT_GT(c.failures[static_cast<std::size_t>(f)], 0u) << failure_name(f) << " never counted";
+  }
+  EXPECT_EQ(c.failures[static_cast<std::size_t>(Failure::io)], 0u);
+  EXPECT_GT(up * 100, kCycles * 60) << "the boiler should be up most of the time";
+}
+
+// ---- Unplug and replug -----------------------------------------------------------------------
+
+TEST(VirtualReconnect, DetectsTheLossBacksOffAndReadsAgainAfterTheReturn) {
+  const sim::BoilerState state = profile("idle");
+  ClientPair pair(state, options_for(Model::hre), fast_boiler());
+  ASSERT_TRUE(pair.open());
+  ASSERT_TRUE(cycle(pair).health.up);
+
+  const TimePoint unplugged = pair.now();
+  pair.boiler().unplug(unplugged, std::chrono::seconds(2));
+  const CycleReport lost = cycle(pair);
+  EXPECT_FALSE(lost.health.up);
+  EXPECT_FALSE(lost.health.link_open);
+  bool noticed = false;
+  for (const Notice& n : pair.notices()) noticed = noticed || n.kind == Notice::Kind::link_lost;
+  EXPECT_TRUE(noticed);
+  const CycleReport down = cycle(pair);  // a read while the link is closed ends at once
+  EXPECT_FALSE(down.health.up);
+  EXPECT_FALSE(down.health.link_open);
+
+  pair.advance(unplugged + std::chrono::seconds(3));
+  // Reopen attempts after a capped doubling back-off: 100, 200, 400, 400 ... ms apart.
+  const auto& attempts = pair.link().open_attempts();
+  ASSERT_GE(attempts.size(), 6u);
+  const std::size_t first_retry = 1;  // attempts[0] was the first open
+  EXPECT_EQ(attempts[first_retry + 1] - attempts[first_retry], milliseconds(200));
+  EXPECT_EQ(attempts[first_retry + 2] - attempts[first_retry + 1], milliseconds(400));
+  EXPECT_EQ(attempts[first_retry + 3] - attempts[first_retry + 2], milliseconds(400));
+  // Back within one capped back-off of the return.
+  EXPECT_TRUE(pair.link().is_open());
+  EXPECT_LE(attempts.back() - (unplugged + std::chrono::seconds(2)), milliseconds(400));
+  const CycleReport back = cycle(pair);
+  EXPECT_TRUE(back.health.up);
+  EXPECT_TRUE(back.health.link_open);
+  expect_matches_state(back, state);
+  EXPECT_EQ(pair.client().reconnects(), 1u);
+  EXPECT_EQ(back.health.reconnects, 1u);
+  bool reopened = false;
+  for (const Notice& n : pair.notices())
+    reopened = reopened || n.kind == Notice::Kind::link_reopened;
+  EXPECT_TRUE(reopened);
+}
+
+TEST(VirtualReconnect, AHangupFaultIsALostLink) {
+  const sim::BoilerState state = profile("idle");
+  VirtualBoilerOptions b = fast_boiler();
+  b.hangup = milliseconds(500);
+  ClientPair pair(state, options_for(Model::hre), b);
+  ASSERT_TRUE(pair.open());
+  pair.boiler().force_next(sim::FaultKind::hangup);
+  const CycleReport r = cycle(pair);
+  EXPECT_FALSE(r.health.up);
+  EXPECT_FALSE(r.health.link_open);
+  ASSERT_EQ(r.failures.size(), 1u);
+  EXPECT_EQ(r.failures[0].command, Command::status);
+  EXPECT_EQ(r.failures[0].reason, Failure::io) << "the outstanding request fails as io";
+  pair.advance(milliseconds(1000));  // back after 500 ms, reopened within the back-off
+  EXPECT_TRUE(pair.link().is_open());
+  EXPECT_TRUE(cycle(pair).health.up);
+  EXPECT_EQ(pair.client().reconnects(), 1u);
+}
+
+// ---- The Session alone -----------------------------------------------------------------------
+
+SessionConfig session_config() {
+  SessionConfig config;
+  config.reply_timeout = kTimeout;
+  config.settle = kSettle;
+  return config;
+}
+
+// Opens the session's link and begins a cycle at a fixed time, which it returns.
+TimePoint start_cycle(Session& session) {
+  const TimePoint now{std::chrono::hours(1)};
+  session.on_link_opened(now);
+  session.begin_cycle(now);
+  return now;
+}
+
+std::vector<Event> events_of(Session& s) {
+  std::vector<Event> out;
+  while (auto e = s.next_event()) out.push_back(std::move(*e));
+  return out;
+}
+
+// A silent boiler: the status request fails as a timeout exactly reply_timeout after it went out,
+// and that ends the cycle.
+TEST(VirtualSession, ATimeoutFallsExactlyAtTheReplyTimeout) {
+  Session session(session_config());
+  VirtualBoiler boiler(profile("idle"), fast_boiler());
+  boiler.force_next(sim::FaultKind::silence);
+  TimePoint now = start_cycle(session);
+  test::run_session(session, boiler, now, now + kSettle);
+  ASSERT_EQ(boiler.requests().size(), 1u);
+  const TimePoint sent = boiler.requests()[0].at;
+  EXPECT_EQ(sent, TimePoint{std::chrono::hours(1)}) << "a fresh link is a quiet line: at once";
+  test::run_session(session, boiler, now, sent + kTimeout - std::chrono::microseconds(1));
+  EXPECT_TRUE(events_of(session).empty()) << "not one microsecond early";
+  test::run_session(session, boiler, now, sent + kTimeout);
+  const auto events = events_of(session);
+  ASSERT_EQ(events.size(), 2u);
+  const auto* failed = std::get_if<RequestFailed>(&events[0]);
+  ASSERT_NE(failed, nullptr);
+  EXPECT_EQ(failed->command, Command::status);
+  EXPECT_EQ(failed->reason, Failure::timeout);
+  const auto* done = std::get_if<CycleDone>(&events[1]);
+  ASSERT_NE(done, nullptr);
+  EXPECT_FALSE(done->status_ok);
+}
+
+// A short reply: the bytes that came are handed over with the failure.
+TEST(VirtualSession, AShortReplyIsAShortFrameWithItsBytes) {
+  Session session(session_config());
+  VirtualBoiler boiler(profile("idle"), fast_boiler());
+  boiler.force_next(sim::FaultKind::short_frame);
+  TimePoint now = start_cycle(session);
+  test::run_session(session, boiler, now, now + std::chrono::seconds(2));
+  const auto events = events_of(session);
+  ASSERT_FALSE(events.empty());
+  const auto* failed = std::get_if<RequestFailed>(&events[0]);
+  ASSERT_NE(failed, nullptr);
+  EXPECT_EQ(failed->reason, Failure::short_frame);
+  ASSERT_FALSE(failed->raw.empty());
+  EXPECT_LT(failed->raw.size(), 32u);
+  const Bytes full = sim::encode_reply(boiler.state(), Command::status);
+  EXPECT_TRUE(std::equal(failed->raw.begin(), failed->raw.end(), full.begin()))
+      << "the first bytes of the real reply";
+}
+
+}  // namespace
+}  // namespace intergas
