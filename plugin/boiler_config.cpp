@@ -145,6 +145,9 @@ std::optional<std::string> parse_boiler(const oconfig_item_t& block,
       problem = read_seconds(c, 0.01, 2, b.settle);
     } else if (key_is(c, "ConnectTimeout")) {
       problem = read_seconds(c, 0.1, 60, b.connect_timeout);
+    } else if (key_is(c, "HealthInterval")) {
+      // At most write_prometheus's default StalenessDelta: the period becomes the interval.
+      problem = read_seconds(c, 1, 300, b.health_interval);
     } else if (key_is(c, "ReconnectMaxDelay")) {
       problem = read_seconds(c, 1, 3600, b.reconnect_max);
     } else if (key_is(c, "Schedule")) {
@@ -154,7 +157,7 @@ std::optional<std::string> parse_boiler(const oconfig_item_t& block,
     } else {
       problem =
           "unknown option (Device, Model, Interval, ReplyTimeout, SettleTime, "
-          "ConnectTimeout, ReconnectMaxDelay, Schedule, Exclude)";
+          "ConnectTimeout, ReconnectMaxDelay, HealthInterval, Schedule, Exclude)";
     }
     if (problem) return error(option, *problem);
   }

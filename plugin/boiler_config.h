@@ -32,6 +32,7 @@ struct BoilerConfig {
   std::chrono::milliseconds settle{150};
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds reconnect_max{30000};         // further capped at the read interval
+  std::chrono::milliseconds health_interval{0};           // 0: the link accounting on every read
   std::array<std::optional<int>, kCommandCount> every{};  // from Schedule lines
   std::set<std::string> excluded;                         // "type" or "type/type_instance"
 

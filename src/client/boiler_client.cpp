@@ -28,7 +28,7 @@ BoilerClient::BoilerClient(std::unique_ptr<Link> link, ClientOptions options)
 short BoilerClient::poll_events() const {
   switch (phase_) {
     case LinkPhase::open:
-      return POLLIN;
+      return read_after_ ? 0 : POLLIN;
     case LinkPhase::connecting:
       return POLLOUT;
     case LinkPhase::closed:
@@ -43,8 +43,11 @@ std::optional<TimePoint> BoilerClient::next_wakeup() const {
       return reopen_at_;
     case LinkPhase::connecting:
       return connect_deadline_;
-    case LinkPhase::open:
-      return session_.deadline();
+    case LinkPhase::open: {
+      const auto deadline = session_.deadline();
+      if (!read_after_) return deadline;
+      return deadline ? std::min(*deadline, *read_after_) : *read_after_;
+    }
   }
   return std::nullopt;
 }
@@ -115,6 +118,7 @@ void BoilerClient::try_open(TimePoint now) {
 
 void BoilerClient::opened(TimePoint now) {
   phase_ = LinkPhase::open;
+  read_after_.reset();
   // The back-off is reset by the boiler's first valid reply, not here: a link that opens and
   // drops at once (a bridge that accepts and hangs up) must not be retried every second.
   session_.on_link_opened(now);
@@ -141,6 +145,7 @@ void BoilerClient::open_failed(const std::error_code& error, TimePoint now) {
 void BoilerClient::lost(const std::error_code& error, TimePoint now) {
   const std::string why = problem(*link_, error);
   link_->close();
+  read_after_.reset();
   phase_ = LinkPhase::closed;
   session_.on_link_lost(now);
   collect_events(now);
@@ -150,6 +155,13 @@ void BoilerClient::lost(const std::error_code& error, TimePoint now) {
 }
 
 void BoilerClient::read_input(TimePoint now) {
+  // Waiting for the rest of a reply; a session deadline that has come (the reply timeout) reads
+  // what arrived all the same, so no byte is left unread when the session decides.
+  if (const auto deadline = session_.deadline();
+      read_after_ && now < *read_after_ && !(deadline && *deadline <= now)) {
+    return;
+  }
+  read_after_.reset();
   // Bounded, so that a flooding bridge cannot hold the one poll loop that serves every boiler;
   // poll is level-triggered, the rest is read on the next pass.
   constexpr int kMaxReads = 16;
@@ -160,8 +172,14 @@ void BoilerClient::read_input(TimePoint now) {
       lost(r.error, now);
       return;
     }
-    if (r.bytes == 0) return;
+    if (r.bytes == 0) break;
     session_.on_receive(ByteView(buffer, r.bytes), now);
+  }
+  // A reply has begun: its remaining bytes need their wire time at 9600 baud (a paced line
+  // delivers them one by one), so wake once after that instead of once per byte.
+  if (const std::size_t pending = session_.reply_bytes_pending();
+      options_.coalesce_reads && pending > 0) {
+    read_after_ = now + pending * kByteWireTime;
   }
 }
 

@@ -38,6 +38,8 @@ struct ClientOptions {
   Backoff::Delay reopen_first{1000};
   Backoff::Delay reopen_cap{30000};  // the plugin caps this at the read interval
   std::chrono::milliseconds connect_timeout{3000};
+  // Once a reply has begun, read the rest after its wire time rather than on every byte.
+  bool coalesce_reads = true;
   LineWatchOptions watch;
 };
 
@@ -92,6 +94,7 @@ class BoilerClient {
   LinkPhase phase_ = LinkPhase::closed;
   TimePoint reopen_at_{};  // when closed: next attempt (epoch = at once)
   TimePoint connect_deadline_{};
+  std::optional<TimePoint> read_after_;  // open: input is left in the kernel until then
   bool ever_opened_ = false;
   bool cycle_waits_for_open_ = false;
   std::uint64_t reconnects_ = 0;

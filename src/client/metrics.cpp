@@ -38,24 +38,7 @@ class Out {
     out_.push_back(std::move(m));
   }
 
-  // A type named by its text: it must be one of metric_types.h with that kind (a test dispatches
-  // every metric and checks each kind against the table).
-  void gauge(const char* type, std::string instance, double v) {
-    gauge(named<DsKind::gauge>(type), std::move(instance), v);
-  }
-  void derive(const char* type, std::string instance, std::int64_t v) {
-    derive(named<DsKind::derive>(type), std::move(instance), v);
-  }
-
  private:
-  template <DsKind Kind>
-  static TypedMetricType<Kind> named(const char* name) {
-    const MetricType* t = find_metric_type(name);
-    assert(t != nullptr && t->kind == Kind);
-    if (t == nullptr) return {name, MetricGroup::health, "", std::nullopt, std::nullopt};
-    return {t->name, t->group, t->unit, t->min, t->max};
-  }
-
   std::vector<Metric>& out_;
 };
 
@@ -182,35 +165,44 @@ void append_reading_metrics(const Reading& reading, std::vector<Metric>& out) {
       reading);
 }
 
-void append_health_metrics(const Health& h, const Schedule& schedule, std::vector<Metric>& out) {
+void append_link_state(const Health& h, std::vector<Metric>& out) {
   Out o(out);
-  o.gauge("up", "", h.up ? 1.0 : 0.0);
-  o.gauge("link_open", "", h.link_open ? 1.0 : 0.0);
+  o.gauge(types::up, "", h.up ? 1.0 : 0.0);
+  o.gauge(types::link_open, "", h.link_open ? 1.0 : 0.0);
+}
+
+void append_link_accounting(const Health& h, const Schedule& schedule, std::vector<Metric>& out) {
+  Out o(out);
   for (Command c : kAllCommands) {
     if (schedule.every(c) <= 0) continue;
     const auto i = static_cast<std::size_t>(command_index(c));
-    o.derive("requests_sent", std::string(command_name(c)),
+    o.derive(types::requests_sent, std::string(command_name(c)),
              static_cast<std::int64_t>(h.counters.requests[i]));
   }
   for (Failure f : kAllFailures) {
-    o.derive("request_failures", std::string(failure_name(f)),
+    o.derive(types::request_failures, std::string(failure_name(f)),
              static_cast<std::int64_t>(h.counters.failures[static_cast<std::size_t>(f)]));
   }
-  o.derive("reconnects", "", static_cast<std::int64_t>(h.reconnects));
+  o.derive(types::reconnects, "", static_cast<std::int64_t>(h.reconnects));
   for (Command c : kAllCommands) {
     if (schedule.every(c) <= 0) continue;
     const auto i = static_cast<std::size_t>(command_index(c));
     if (const auto& d = h.counters.last_duration[i]) {
-      o.gauge("request_duration_seconds", std::string(command_name(c)),
+      o.gauge(types::request_duration_seconds, std::string(command_name(c)),
               std::chrono::duration<double>(*d).count());
     }
     if (const auto& supported = h.supported[i]) {
-      o.gauge("command_supported", std::string(command_name(c)), *supported ? 1.0 : 0.0);
+      o.gauge(types::command_supported, std::string(command_name(c)), *supported ? 1.0 : 0.0);
     }
   }
   if (h.checksummed_framing) {
-    o.gauge("framing", *h.checksummed_framing ? "checksummed" : "plain", 1.0);
+    o.gauge(types::framing, *h.checksummed_framing ? "checksummed" : "plain", 1.0);
   }
+}
+
+void append_health_metrics(const Health& h, const Schedule& schedule, std::vector<Metric>& out) {
+  append_link_state(h, out);
+  append_link_accounting(h, schedule, out);
 }
 
 std::string metric_json(const Metric& m) {

@@ -42,8 +42,14 @@ struct Health {
   std::optional<bool> checksummed_framing;
   std::array<std::optional<bool>, kCommandCount> supported{};
 };
-// requests_sent and request_duration_seconds only for the commands the schedule enables;
-// framing and command_supported once known.
+// up and link_open: what this read did, dispatched on every read.
+void append_link_state(const Health& health, std::vector<Metric>& out);
+// The rest: requests_sent and request_duration_seconds for the commands the schedule enables,
+// request_failures, reconnects; framing and command_supported once known. Slow-moving, so the
+// plugin dispatches them once a minute (with that period as their interval).
+void append_link_accounting(const Health& health, const Schedule& schedule,
+                            std::vector<Metric>& out);
+// Both.
 void append_health_metrics(const Health& health, const Schedule& schedule,
                            std::vector<Metric>& out);
 

@@ -1,6 +1,7 @@
 // The request commands: their wire bytes per model, reply lengths and metric labels.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string_view>
@@ -53,6 +54,9 @@ std::optional<Command> parse_command_name(std::string_view name);
 std::string_view command_text(Command c, Model m);
 
 inline constexpr std::size_t kFrameSize = 32;
+
+// One byte on the service port's wire: 10 bit times at 9600 baud, 8-N-1 (protocol.md 2).
+inline constexpr std::chrono::microseconds kByteWireTime{1042};
 
 // Xtreme checks every command except REV, which it answers only without the XOR byte
 // (protocol.md 3, 13: LC sends REV plain).

@@ -4,12 +4,15 @@
 
 namespace intergas {
 
+int cycles_per(std::chrono::milliseconds period, std::chrono::milliseconds read_interval) {
+  if (read_interval.count() <= 0) return 1;
+  const auto n = period.count() / read_interval.count();
+  return n < 1 ? 1 : static_cast<int>(n);
+}
+
 Schedule Schedule::defaults(std::chrono::milliseconds read_interval) {
-  // Cycles per period, at least 1: a 10 s interval reads counters every 6th cycle.
   auto cycles_per = [read_interval](std::chrono::milliseconds period) {
-    if (read_interval.count() <= 0) return 1;
-    const auto n = period.count() / read_interval.count();
-    return n < 1 ? 1 : static_cast<int>(n);
+    return intergas::cycles_per(period, read_interval);
   };
   using std::chrono::minutes;
   Schedule s;

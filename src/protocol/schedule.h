@@ -11,6 +11,9 @@ namespace intergas {
 // write_prometheus's default StalenessDelta: no default period is longer (METRICS.md).
 inline constexpr std::chrono::seconds kLongestDefaultPeriod{300};
 
+// Read cycles in `period` at `read_interval`, at least 1 (a 10 s interval: 6 a minute).
+int cycles_per(std::chrono::milliseconds period, std::chrono::milliseconds read_interval);
+
 // How often each command is sent, in read cycles: 0 = never, 1 = every cycle, N = every Nth.
 // status is always sent (every cycle), whatever is set for it.
 class Schedule {

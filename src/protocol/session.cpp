@@ -149,6 +149,11 @@ void Session::on_timer(TimePoint now) {
   }
 }
 
+std::size_t Session::reply_bytes_pending() const {
+  if (phase_ != Phase::awaiting_reply || reply_.empty()) return 0;
+  return reply_size(current_, model_) - reply_.size();
+}
+
 std::optional<Event> Session::next_event() {
   if (events_.empty()) return std::nullopt;
   Event e = std::move(events_.front());

@@ -131,6 +131,11 @@ class Session {
 
   std::optional<Event> next_event();
 
+  // Bytes still to come of a reply that has begun to arrive; 0 otherwise. A driver may wait their
+  // wire time before reading again instead of waking for each byte: later bytes are only stamped
+  // later, which holds a reply longer, never shorter.
+  std::size_t reply_bytes_pending() const;
+
   const SessionCounters& counters() const { return counters_; }
   const SessionConfig& config() const { return config_; }
   // The framing in use: config().model, or what detection found (or will try next).

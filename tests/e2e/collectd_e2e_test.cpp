@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <map>
@@ -12,6 +13,7 @@
 
 #include "client/metrics.h"
 #include "collectd_process.h"
+#include "collectd_test.h"
 #include "sim/boiler_state.h"
 #include "sim/frame_encoder.h"
 #include "sim_process.h"
@@ -105,28 +107,8 @@ double value_of(const std::vector<Sample>& samples, const std::string& name,
   return found.size() == 1 ? found[0].value : NAN;
 }
 
-class CollectdE2E : public ::testing::Test {
+class CollectdE2E : public test::CollectdTest {
  protected:
-  void SetUp() override {
-    dir_ = test::make_temp_dir("e2e");
-    ASSERT_FALSE(dir_.empty());
-  }
-  std::unique_ptr<SimProcess> start_sim(std::vector<std::string> args) {
-    auto sim = std::make_unique<SimProcess>(INTERGAS_SIM_BINARY, std::move(args));
-    EXPECT_TRUE(sim->ok()) << sim->log();
-    return sim;
-  }
-  std::unique_ptr<CollectdProcess> start_collectd(const std::string& boilers, double interval = 1) {
-    CollectdOptions o;
-    o.plugin_dir = INTERGAS_PLUGIN_DIR;
-    o.types_db = INTERGAS_TYPES_DB;
-    o.work_dir = dir_;
-    o.interval_seconds = interval;
-    o.boilers_config = boilers;
-    auto c = std::make_unique<CollectdProcess>(o);
-    EXPECT_TRUE(c->start()) << c->log();
-    return c;
-  }
   static std::string boiler_block(const std::string& device, const std::string& extra = "",
                                   const std::string& reply_timeout = "0.5") {
     return std::string("  <Boiler \"") + kBoiler + "\">\n    Device \"" + device +
@@ -134,8 +116,6 @@ class CollectdE2E : public ::testing::Test {
            "  </Boiler>\n";
   }
   std::string pty_path() const { return dir_ + "/boiler"; }
-
-  std::string dir_;
 };
 
 TEST_F(CollectdE2E, EverySeriesEqualsTheSimulatorStateAndPassesPromtool) {
@@ -356,6 +336,28 @@ TEST_F(CollectdE2E, GlobalIntervalOneWithADefaultBlockStartsWithoutAWarning) {
                      "read interval (1000 ms)"),
             std::string::npos)
       << log;
+}
+
+// HealthInterval 4 at Interval 1: up is written on every read, the link accounting every fourth
+// (the csv writer keeps one row per dispatch, after its header line).
+TEST_F(CollectdE2E, HealthIntervalThinsOnlyTheLinkAccounting) {
+  auto sim = start_sim({"--pty", pty_path(), "--profile", "idle", "--no-pace"});
+  auto collectd = start_collectd(boiler_block(pty_path(), "    HealthInterval 4\n"));
+  char date[16];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(date, sizeof date, "%Y-%m-%d", std::localtime(&now));
+  const std::string dir = collectd->csv_dir() + "/e2e-host/intergas-" + kBoiler + "/";
+  auto rows = [&](const std::string& file) {
+    const std::string text = test::read_file(dir + file + "-" + date);
+    const long lines = std::count(text.begin(), text.end(), '\n');
+    return lines > 0 ? lines - 1 : 0;  // the header
+  };
+  ASSERT_TRUE(eventually([&] { return rows("up") >= 13; }, milliseconds(30000))) << collectd->log();
+  const long up = rows("up");
+  const long accounting = rows("requests_sent-status");
+  EXPECT_GE(accounting, up / 4 - 1) << "every fourth read";
+  EXPECT_LE(accounting, up / 4 + 2);
+  EXPECT_GE(accounting, 2);
 }
 
 // Without intergas.types.db in TypesDB, init refuses to run (a value of an unknown type would be

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "collectd_process.h"
+#include "collectd_test.h"
 #include "sim_process.h"
 
 namespace intergas {
@@ -22,7 +23,6 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using test::CollectdOptions;
 using test::CollectdProcess;
 using test::eventually;
 using test::Sample;
@@ -75,28 +75,9 @@ std::string joined(const std::vector<std::string>& lines) {
   return out;
 }
 
-class RealBoilers : public ::testing::Test {
+class RealBoilers : public test::CollectdTest {
  protected:
-  void SetUp() override {
-    dir_ = test::make_temp_dir("real");
-    ASSERT_FALSE(dir_.empty());
-  }
-  std::unique_ptr<SimProcess> start_sim(std::vector<std::string> args) {
-    auto sim = std::make_unique<SimProcess>(INTERGAS_SIM_BINARY, std::move(args));
-    EXPECT_TRUE(sim->ok()) << sim->log();
-    return sim;
-  }
-  std::unique_ptr<CollectdProcess> start_collectd(const std::string& boilers) {
-    CollectdOptions o;
-    o.plugin_dir = INTERGAS_PLUGIN_DIR;
-    o.types_db = INTERGAS_TYPES_DB;
-    o.work_dir = dir_;
-    o.interval_seconds = 1;
-    o.boilers_config = boilers;
-    auto c = std::make_unique<CollectdProcess>(o);
-    EXPECT_TRUE(c->start()) << c->log();
-    return c;
-  }
+  RealBoilers() : CollectdTest("real") {}
   // Waits until the boiler's status request count has grown by one: the next cycle's values.
   bool next_cycle(CollectdProcess& c, const std::string& boiler) {
     const double before = value_of(c.samples(), "collectd_intergas_requests_sent_total", boiler,
@@ -126,8 +107,6 @@ class RealBoilers : public ::testing::Test {
     }
     EXPECT_LE(down, allowed_down);
   }
-
-  std::string dir_;
 };
 
 // An Xtreme with a Device line alone: plain S? goes unanswered, the checksummed one is answered,
