@@ -6,7 +6,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -34,20 +33,28 @@ std::string temp_path(const std::string& stem) {
 // The metrics of an intergas-read --json text ({"type": .., "type_instance": .., "value": ..}
 // per line), with the data-source kind the contract gives each type.
 std::vector<Metric> parse_json(const std::string& text) {
-  static const std::regex line(
-      R"re(\{"type": "([^"]*)", "type_instance": "([^"]*)", "value": ([-+.0-9eE]+)\})re");
+  // The text between `key` and the next `end`, after `from`; npos-safe.
+  auto field = [](const std::string& line, const std::string& key, char end) {
+    const auto at = line.find(key);
+    if (at == std::string::npos) return std::string();
+    const auto from = at + key.size();
+    return line.substr(from, line.find(end, from) - from);
+  };
   std::vector<Metric> out;
-  for (std::sregex_iterator it(text.begin(), text.end(), line), end; it != end; ++it) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("{\"type\": \"") == std::string::npos) continue;
     Metric m;
-    m.type = (*it)[1];
-    m.type_instance = (*it)[2];
+    m.type = field(line, "{\"type\": \"", '"');
+    m.type_instance = field(line, "\"type_instance\": \"", '"');
+    const std::string value = field(line, "\"value\": ", '}');
     const MetricType* t = find_metric_type(m.type);
     EXPECT_NE(t, nullptr) << m.type;
     m.kind = t != nullptr ? t->kind : DsKind::gauge;
     if (m.kind == DsKind::derive) {
-      m.derive = std::stoll((*it)[3]);
+      m.derive = std::stoll(value);
     } else {
-      m.gauge = std::stod((*it)[3]);
+      m.gauge = std::stod(value);
     }
     out.push_back(std::move(m));
   }
