@@ -33,6 +33,7 @@
 #include "client/metrics.h"
 #include "client/poller.h"
 #include "collectd_api.h"
+#include "link/fd_limit.h"
 #include "link/open_link.h"
 
 namespace intergas {
@@ -43,8 +44,11 @@ constexpr const char* kPlugin = "intergas";
 struct Boiler {
   BoilerConfig config;
   std::chrono::milliseconds interval{10000};
+  std::chrono::milliseconds reply_timeout{1000};
   Schedule schedule;
+  int accounting_every = 1;  // reads between two dispatches of the link accounting
   c_complain_t open_complaint = C_COMPLAIN_INIT_STATIC;
+  c_complain_t no_answer_complaint = C_COMPLAIN_INIT_STATIC;
 };
 
 // collectd calls config (once per <Plugin intergas> block), then init, reads, shutdown; the
@@ -100,9 +104,18 @@ void on_report(std::size_t i, CycleReport&& report) {
                  b.config.name.c_str(), std::string(command_name(f.command)).c_str(),
                  std::string(failure_name(f.reason)).c_str(), to_hex(f.raw).c_str());
     }
+    // up and link_open say what this read did: every read. The accounting (request and failure
+    // counters, durations, what the boiler answers) every read too, or every HealthInterval for
+    // a fleet that wants less work in collectd's write path, with that period as its interval so
+    // collectd does not expire it in between.
     metrics.clear();
-    append_health_metrics(report.health, b.schedule, metrics);
+    append_link_state(report.health, metrics);
     for (const Metric& m : metrics) dispatch(b, m, to_cdtime(b.interval));
+    if ((report.cycle - 1) % static_cast<unsigned long>(b.accounting_every) == 0) {
+      metrics.clear();
+      append_link_accounting(report.health, b.schedule, metrics);
+      for (const Metric& m : metrics) dispatch(b, m, to_cdtime(b.interval * b.accounting_every));
+    }
   } catch (const std::exception& e) {
     ERROR("intergas plugin: dispatching failed: %s", e.what());
   } catch (...) {
@@ -110,35 +123,56 @@ void on_report(std::size_t i, CycleReport&& report) {
   }
 }
 
-// On the poller thread: log each change of state once; repeated open failures are rate-limited.
+// On the poller thread: log each change of state once; repeated open failures and a boiler that
+// has never answered are rate-limited (c_complain doubles the wait between lines up to a day).
 void on_notice(std::size_t i, Notice&& n) {
   try {
     Boiler& b = *boilers[i];
     const char* name = b.config.name.c_str();
+    const char* text = n.text.c_str();
     switch (n.kind) {
       case Notice::Kind::link_opened:
       case Notice::Kind::link_reopened:
         // After rate-limited open failures, c_release logs the recovery; otherwise log it here.
         if (b.open_complaint.interval != 0) {
-          c_release(LOG_INFO, &b.open_complaint, "intergas plugin: Boiler \"%s\": %s", name,
-                    n.text.c_str());
+          c_release(LOG_INFO, &b.open_complaint, "intergas plugin: Boiler \"%s\": %s", name, text);
         } else {
-          INFO("intergas plugin: Boiler \"%s\": %s", name, n.text.c_str());
+          INFO("intergas plugin: Boiler \"%s\": %s", name, text);
         }
         break;
       case Notice::Kind::open_failed:
         c_complain(LOG_ERR, &b.open_complaint, "intergas plugin: Boiler \"%s\": %s (retrying)",
-                   name, n.text.c_str());
+                   name, text);
+        break;
+      case Notice::Kind::no_answer:
+        c_complain(LOG_WARNING, &b.no_answer_complaint, "intergas plugin: Boiler \"%s\": %s", name,
+                   text);
+        break;
+      case Notice::Kind::boiler_answering:
+        if (b.no_answer_complaint.interval != 0) {
+          c_release(LOG_INFO, &b.no_answer_complaint, "intergas plugin: Boiler \"%s\": %s", name,
+                    text);
+        } else {
+          INFO("intergas plugin: Boiler \"%s\": %s", name, text);
+        }
         break;
       case Notice::Kind::link_lost:
-        WARNING("intergas plugin: Boiler \"%s\": %s; reopening in %lld ms", name, n.text.c_str(),
+        WARNING("intergas plugin: Boiler \"%s\": %s; reopening in %lld ms", name, text,
                 static_cast<long long>(n.retry_in.count()));
         break;
       case Notice::Kind::boiler_silent:
-        WARNING("intergas plugin: Boiler \"%s\": %s", name, n.text.c_str());
+      case Notice::Kind::frame_rejected:
+      case Notice::Kind::line_noisy:
+        WARNING("intergas plugin: Boiler \"%s\": %s", name, text);
         break;
-      case Notice::Kind::boiler_answering:
-        INFO("intergas plugin: Boiler \"%s\": %s", name, n.text.c_str());
+      case Notice::Kind::frame_trusted:
+        NOTICE("intergas plugin: Boiler \"%s\": %s", name, text);
+        break;
+      case Notice::Kind::identified:
+      case Notice::Kind::command_unsupported:
+      case Notice::Kind::command_answering:
+      case Notice::Kind::line_recovered:
+        INFO("intergas plugin: Boiler \"%s\": %s", name, text);
         break;
     }
   } catch (...) {
@@ -160,12 +194,18 @@ int config(oconfig_item_t* ci) {
     for (std::size_t i = before; i < all.size(); ++i) {
       auto b = std::make_unique<Boiler>();
       b->config = all[i];
-      b->interval = b->config.interval.count() > 0 ? b->config.interval : default_interval;
-      if (auto problem = check_against_interval(b->config, b->interval)) {
+      Timing timing;
+      if (auto problem = resolve_timing(b->config, default_interval, timing)) {
         ERROR("intergas plugin: %s", problem->c_str());
         return EINVAL;
       }
+      if (!timing.warning.empty()) WARNING("intergas plugin: %s", timing.warning.c_str());
+      if (!timing.note.empty()) INFO("intergas plugin: %s", timing.note.c_str());
+      b->interval = timing.interval;
+      b->reply_timeout = timing.reply_timeout;
       b->schedule = b->config.schedule(b->interval);
+      if (b->config.health_interval.count() > 0)
+        b->accounting_every = cycles_per(b->config.health_interval, b->interval);
       const std::size_t index = boilers.size();
       const std::string callback_name = std::string(kPlugin) + "/" + b->config.name;
       boilers.push_back(std::move(b));
@@ -226,6 +266,14 @@ bool check_types() {
 
 bool start_poller() {
   if (!check_types()) return false;
+  // Room above the select() range for the links and the eventfd (link/fd_placement.h), so that
+  // write_prometheus (select()) keeps the low descriptor numbers for its scrape connections.
+  const FdLimitOutcome fd_limit = ensure_fd_limit(boilers.size());
+  if (fd_limit.ok) {
+    INFO("intergas plugin: %s", fd_limit.text.c_str());
+  } else {
+    WARNING("intergas plugin: %s", fd_limit.text.c_str());
+  }
   poller = std::make_unique<Poller>(on_report, on_notice);
   if (!poller->ok()) {
     ERROR("intergas plugin: cannot create the poll loop's eventfd: %s", errno_text().c_str());
@@ -241,8 +289,11 @@ bool start_poller() {
       return false;
     }
     ClientOptions options;
-    options.session.model = b->config.model;
-    options.session.reply_timeout = b->config.reply_timeout;
+    // Without a Model the framing is found on the line; plain (HRE, CW6) is tried first.
+    options.session.model = b->config.model.value_or(Model::hre);
+    options.session.detect_model = !b->config.model;
+    options.session.cycle_budget = b->interval;
+    options.session.reply_timeout = b->reply_timeout;
     options.session.settle = b->config.settle;
     options.session.schedule = b->schedule;
     options.connect_timeout = b->config.connect_timeout;

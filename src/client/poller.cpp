@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "link/fd_placement.h"
+
 namespace intergas {
 
 namespace {
@@ -17,7 +19,8 @@ constexpr std::chrono::milliseconds kMaxSleep{1000};
 Poller::Poller(ReportFn on_report, NoticeFn on_notice)
     : on_report_(std::move(on_report)),
       on_notice_(std::move(on_notice)),
-      wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+      // Above the select() range, like the links (link/fd_placement.h).
+      wake_fd_(move_above_select_range(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC))) {}
 
 Poller::~Poller() {
   if (wake_fd_ >= 0) ::close(wake_fd_);

@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "link/fd_placement.h"
+
 namespace intergas {
 namespace {
 
@@ -68,8 +70,9 @@ OpenResult SerialLink::open() {
   }
   resolved_path_ = canonical_or_same(path);
 
-  fd_.reset(retry_on_eintr(
-      [&] { return ::open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC); }));
+  // Above the select() range before anything else sees the descriptor (fd_placement.h).
+  fd_.reset(move_above_select_range(retry_on_eintr(
+      [&] { return ::open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC); })));
   if (!fd_) {
     // A tty another process made exclusive (TIOCEXCL) refuses non-root openers with EBUSY.
     if (errno == EBUSY) return open_failed(make_error_code(LinkErrc::device_busy));

@@ -15,6 +15,8 @@
 #include <system_error>
 #include <thread>
 
+#include "link/fd_placement.h"
+
 namespace intergas {
 namespace {
 
@@ -119,9 +121,10 @@ OpenResult TcpLink::open() {
   if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
     return {OpenState::failed, fail({errno, std::generic_category()})};
   }
-  fd_ = UniqueFd(pipe_fds[0]);
+  // Both ends above the select() range, before the thread or the driver sees them.
+  fd_ = UniqueFd(move_above_select_range(pipe_fds[0]));
   auto resolution = std::make_shared<Resolution>();
-  const int wake = pipe_fds[1];
+  const int wake = move_above_select_range(pipe_fds[1]);
   try {
     std::thread([resolution, wake, host = host_, service] {
       const addrinfo hints = lookup_hints(/*numeric=*/false);
@@ -153,8 +156,9 @@ OpenResult TcpLink::connect_from(const addrinfo* first) {
   std::error_code last_error = std::make_error_code(std::errc::host_unreachable);
   for (const addrinfo* ai = first; ai != nullptr; ai = ai->ai_next) {
     peer_ = numeric_address(ai->ai_addr, ai->ai_addrlen);
-    UniqueFd sock(
-        ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
+    // Moved above the select() range before connect() (fd_placement.h).
+    UniqueFd sock(move_above_select_range(
+        ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol)));
     if (!sock) {
       last_error = {errno, std::generic_category()};
       continue;

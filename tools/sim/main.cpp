@@ -1,4 +1,7 @@
 // intergas-sim: plays one or many Intergas boilers on ptys or loopback TCP (see --help).
+#include <sys/resource.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -32,7 +35,9 @@ Endpoints (one of):
   Once everything listens, prints "ready".
 
 Boilers:
-  --count N           number of boilers (1..1024, default 1)
+  --count N           number of boilers (1..4096, default 1); each holds two descriptors
+                      (pty master and slave, or TCP listener and client): the soft
+                      RLIMIT_NOFILE is raised toward the hard limit when that needs it
   --profile NAME      idle (default), heating, hot_water, lockout, cw6, xtreme
   --model M           override the profile's model: hre, cw6, xtreme
   --state FILE        "key = value" lines applied after the profile (keys as --print-state)
@@ -46,6 +51,12 @@ Boilers:
 Timing:
   --latency-ms MS     delay from a request to the first reply byte (default 100)
   --no-pace           send each reply at once instead of one byte per 1.0417 ms
+
+Firmware:
+  --ignore LIST       never answer these commands (comma-separated names, e.g.
+                      status_extra,counters, as older firmware; "all": a line on which
+                      nothing answers, as with wrong wiring). A Xtreme (--profile xtreme)
+                      already ignores requests without its XOR byte.
 
 Faults (deterministic for a given --seed and request sequence):
   --fault-rate SPEC   KIND=P[,KIND=P...]: each reply gets fault KIND with probability P;
@@ -74,6 +85,46 @@ SIGINT/SIGTERM remove the symlinks and exit 0. Bad options exit 2.
 [[noreturn]] void usage_error(const std::string& message) {
   std::fprintf(stderr, "intergas-sim: %s (see --help)\n", message.c_str());
   std::exit(2);
+}
+
+constexpr long kMaxCount = 4096;
+
+// "all", or command names separated by commas.
+bool parse_ignored(std::string_view list, std::array<bool, intergas::kCommandCount>& out) {
+  if (list == "all") {
+    out.fill(true);
+    return true;
+  }
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    const auto command = intergas::parse_command_name(list.substr(0, comma));
+    if (!command) return false;
+    out[static_cast<std::size_t>(intergas::command_index(*command))] = true;
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  }
+  return true;
+}
+
+// Two descriptors per boiler (pty master + slave, TCP listener + client) and a few of our own:
+// raises the soft RLIMIT_NOFILE toward the hard limit when `count` needs more. False with
+// `error` when the hard limit is too low.
+bool raise_fd_limit(int count, std::string& error) {
+  const rlim_t need = static_cast<rlim_t>(2 * count + 64);
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0) return true;  // try anyway; plug() will say what failed
+  if (r.rlim_cur == RLIM_INFINITY || r.rlim_cur >= need) return true;
+  if (r.rlim_max != RLIM_INFINITY && r.rlim_max < need) {
+    error = std::to_string(count) + " boilers need " + std::to_string(need) +
+            " descriptors, the hard limit is " + std::to_string(r.rlim_max) + " (ulimit -Hn)";
+    return false;
+  }
+  r.rlim_cur = need;
+  if (setrlimit(RLIMIT_NOFILE, &r) != 0) {
+    error = "cannot raise the descriptor limit to " + std::to_string(need) + ": " +
+            std::strerror(errno);
+    return false;
+  }
+  return true;
 }
 
 long parse_number(const std::string& option, const char* text, long lo, long hi) {
@@ -108,7 +159,7 @@ int run(int argc, char** argv) {
       options.tcp_port = static_cast<int>(parse_number(arg, value(), 0, 65535));
       has_tcp = true;
     } else if (arg == "--count") {
-      options.count = static_cast<int>(parse_number(arg, value(), 1, 1024));
+      options.count = static_cast<int>(parse_number(arg, value(), 1, kMaxCount));
     } else if (arg == "--profile") {
       profile = value();
     } else if (arg == "--model") {
@@ -125,6 +176,10 @@ int run(int argc, char** argv) {
       options.latency = std::chrono::milliseconds(parse_number(arg, value(), 0, 600'000));
     } else if (arg == "--no-pace") {
       options.pace = false;
+    } else if (arg == "--ignore") {
+      if (!parse_ignored(value(), options.ignored)) {
+        usage_error("--ignore: want \"all\" or commands such as status_extra,counters");
+      }
     } else if (arg == "--fault-rate") {
       std::string error;
       if (!intergas::sim::parse_fault_rates(value(), options.rates, error)) {
@@ -193,8 +248,12 @@ int run(int argc, char** argv) {
     options.replay = std::move(replay);
   }
 
-  intergas::sim::Server server(std::move(options));
   std::string error;
+  if (!raise_fd_limit(options.count, error)) {
+    std::fprintf(stderr, "intergas-sim: %s\n", error.c_str());
+    return 1;
+  }
+  intergas::sim::Server server(std::move(options));
   if (!server.start(error)) {
     std::fprintf(stderr, "intergas-sim: %s\n", error.c_str());
     return 1;
