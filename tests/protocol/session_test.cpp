@@ -454,7 +454,6 @@ TEST_F(SessionTest, ImplausibleStatusFrameIsDroppedNotDecoded) {
   EXPECT_EQ(std::get<RequestFailed>(ev[0]).reason, Failure::implausible);
 }
 
-
 // --- Meeting real boilers: detection, unsupported commands, stable frames, the cycle budget ---
 
 class RealBoilerTest : public SessionTest {
