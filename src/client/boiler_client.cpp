@@ -212,8 +212,6 @@ const CycleDone* add_to_report(CycleReport& report, Event& event) {
     report.failures.push_back(std::move(*failed));
   } else if (auto* change = std::get_if<SupportChanged>(&event)) {
     report.support_changes.push_back(*change);
-  } else if (auto* found = std::get_if<FramingFound>(&event)) {
-    report.framing_found = found->model;
   } else if (auto* done = std::get_if<CycleDone>(&event)) {
     report.cycle = done->cycle;
     report.health.up = done->status_ok;

@@ -26,7 +26,6 @@ struct CycleReport {
   std::vector<ReplyDecoded> replies;
   std::vector<RequestFailed> failures;
   std::vector<SupportChanged> support_changes;
-  std::optional<Model> framing_found;
 };
 
 // Adds one session event to the report of the cycle it belongs to; the CycleDone that ends the

@@ -54,9 +54,10 @@ std::string framing_text(const Session& s) {
   if (!s.config().detect_model) {
     return "Model \"" + std::string(model_name(s.model())) + "\" as configured";
   }
-  if (s.model() == Model::xtreme) return "checksummed framing (Xtreme)";
-  return "plain framing (Kombi Kompakt HR/HRE/HReco or Prestige CW6 layout; set Model \"cw6\" for "
-         "a CW6)";
+  std::string text(framing_name(s.model()));
+  // The wire cannot tell a CW6 from an HRE (protocol.md 15).
+  if (s.model() != Model::xtreme) text += "; set Model \"cw6\" for a CW6";
+  return text;
 }
 
 // protocol.md 12.1: the third character of the hardware text tells the controller generation.
@@ -69,6 +70,11 @@ std::string board_text(const std::string& firmware) {
 }
 
 }  // namespace
+
+std::string_view framing_name(Model m) {
+  return m == Model::xtreme ? "checksummed framing (Xtreme)"
+                            : "plain framing (Kombi Kompakt HR/HRE/HReco or Prestige CW6 layout)";
+}
 
 void LineWatch::link_opened(TimePoint now) {
   opened_at_ = now;
@@ -111,16 +117,15 @@ void LineWatch::watch_status(const CycleReport& r, const Session& s, const std::
   if (failed_cycles_ < options_.silent_min_cycles) return;
   if (!answered_since_open_) {
     // Not a flapping line but one that never worked: said after a few reads, both framings tried.
-    std::string tried =
-        s.config().detect_model
-            ? "tried the plain and the checksummed (Xtreme) framing"
-            : "tried " + framing_text(s) + " only; Model \"auto\" tries every framing";
+    std::string tried = s.config().detect_model ? std::string(kBothFramingsTried)
+                                                : "tried " + framing_text(s) +
+                                                      " only; Model \"auto\" tries every framing";
     out.push_back({Notice::Kind::no_answer,
                    "no valid reply to the status request on " + device + " since it was opened " +
                        seconds_text(now - opened_at_) + " ago (" + std::to_string(failed_cycles_) +
                        " tries: " + reasons_text(failures_since_open_) + "; " + tried +
-                       "): check that Device is the boiler's adapter or bridge, the wiring "
-                       "(adapter TX to boiler RX, RX to TX, GND) and Model",
+                       "): check that Device is the boiler's adapter or bridge, " +
+                       std::string(kWiringAdvice) + " and Model",
                    {}});
     return;
   }

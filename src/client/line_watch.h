@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "client/notice.h"
@@ -29,6 +30,15 @@
 namespace intergas {
 
 struct CycleReport;
+
+// How the log and intergas-read name what they found and what to check.
+// "checksummed framing (Xtreme)" or "plain framing (Kombi Kompakt HR/HRE/HReco or Prestige CW6
+// layout)".
+std::string_view framing_name(Model m);
+inline constexpr std::string_view kBothFramingsTried =
+    "tried the plain and the checksummed (Xtreme) framing";
+inline constexpr std::string_view kWiringAdvice =
+    "the wiring (adapter TX to boiler RX, RX to TX, GND)";
 
 struct LineWatchOptions {
   Duration silent_after = std::chrono::seconds(60);

@@ -189,7 +189,7 @@ TEST(LineWatch, WhatWasFoundIsSaidOnce) {
   ASSERT_EQ(kinds(n), std::vector<Notice::Kind>{Notice::Kind::identified});
   EXPECT_EQ(n[0].text,
             "found ic3mk1 P190517 V2.53 (IC3 board), plain framing (Kombi Kompakt HR/HRE/HReco or "
-            "Prestige CW6 layout; set Model \"cw6\" for a CW6); answers status, counters, version");
+            "Prestige CW6 layout); set Model \"cw6\" for a CW6; answers status, counters, version");
   EXPECT_TRUE(b.cycles(40, all).empty());
 }
 

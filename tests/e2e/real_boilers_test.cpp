@@ -146,7 +146,7 @@ TEST_F(RealBoilers, AnOlderFirmwaresUnansweredCommandsAreAskedAFewTimesThenRarel
   auto collectd = start_collectd(block("old", dir_ + "/old"));
   const std::string found =
       "intergas plugin: Boiler \"old\": found ic2kknl01 P080925 v2.71 (IC2 board), plain framing "
-      "(Kombi Kompakt HR/HRE/HReco or Prestige CW6 layout; set Model \"cw6\" for a CW6); answers "
+      "(Kombi Kompakt HR/HRE/HReco or Prestige CW6 layout); set Model \"cw6\" for a CW6; answers "
       "status, diagnostics, parameters, version; no reply to status_extra, counters (asked 3 "
       "times; asked again every 3600 reads and after a reconnect)";
   ASSERT_TRUE(eventually([&] { return collectd->log().find(found) != std::string::npos; },

@@ -230,9 +230,7 @@ void print_report(const CycleReport& report, const Options& o, Model model) {
 // What was found on the line, for stderr: framing and firmware.
 std::string found_text(const BoilerClient& client, const CycleReport& report) {
   const Session& s = client.session();
-  std::string text = s.model() == Model::xtreme
-                         ? "checksummed framing (Xtreme)"
-                         : "plain framing (Kombi Kompakt HR/HRE/HReco or Prestige CW6 layout)";
+  std::string text(framing_name(s.model()));
   for (const ReplyDecoded& r : report.replies) {
     if (const auto* v = std::get_if<VersionReading>(&r.reading)) text += ", firmware " + v->label();
   }
@@ -242,11 +240,10 @@ std::string found_text(const BoilerClient& client, const CycleReport& report) {
 std::string nothing_answered_text(const Options& o) {
   const std::string tried = o.model ? "tried Model " + std::string(model_name(*o.model)) +
                                           " only; without --model every framing is tried"
-                                    : "tried the plain and the checksummed (Xtreme) framing";
+                                    : std::string(kBothFramingsTried);
   return "the boiler on " + o.device + " did not answer the status request (" + tried +
-         "): check that " + o.device +
-         " is the boiler's adapter or bridge, the wiring (adapter TX to boiler RX, RX to TX, GND) "
-         "and that the boiler is powered";
+         "): check that " + o.device + " is the boiler's adapter or bridge, " +
+         std::string(kWiringAdvice) + " and that the boiler is powered";
 }
 
 int run(const Options& o) {
