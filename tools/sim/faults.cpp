@@ -1,5 +1,6 @@
 #include "sim/faults.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iterator>
 #include <string>
@@ -9,8 +10,10 @@ namespace intergas::sim {
 namespace {
 
 // Indexed by FaultKind: the names the control channel and --fault-rate use.
-constexpr std::string_view kFaultKindNames[kFaultKindCount] = {"silence", "short", "garbage",
-                                                               "stray",   "late",  "hangup"};
+constexpr std::string_view kFaultKindNames[kFaultKindCount] = {
+    "silence", "short", "garbage", "stray", "late", "hangup", "flip", "burst", "flip2"};
+
+int wire_bits(const Bytes& b) { return static_cast<int>(b.size()) * 8; }
 
 }  // namespace
 
@@ -36,8 +39,10 @@ bool parse_fault_rates(std::string_view spec, FaultRates& out, std::string& erro
     const auto eq = item.find('=');
     const auto kind = parse_fault_kind(item.substr(0, eq));
     if (eq == std::string_view::npos || !kind) {
-      error = "want KIND=P with KIND one of silence, short, garbage, stray, late, hangup: '" +
-              std::string(item) + "'";
+      error =
+          "want KIND=P with KIND one of silence, short, garbage, stray, late, hangup, flip, "
+          "burst, flip2: '" +
+          std::string(item) + "'";
       return false;
     }
     const std::string number(item.substr(eq + 1));
@@ -71,6 +76,12 @@ double Rng::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 int Rng::between(int lo, int hi) {
   const auto span = static_cast<std::uint64_t>(hi - lo + 1);
   return lo + static_cast<int>(next() % span);
+}
+
+void invert_wire_bits(Bytes& bytes, std::size_t first, std::size_t count) {
+  for (std::size_t i = first; i < first + count; ++i) {
+    bytes[i / 8] = static_cast<std::uint8_t>(bytes[i / 8] ^ (1u << (i % 8)));
+  }
 }
 
 FaultInjector::FaultInjector(std::uint64_t seed, int index, const FaultRates& rates)
@@ -138,6 +149,34 @@ ReplyPlan FaultInjector::plan(const Bytes& reply, std::chrono::milliseconds late
       plan.delay = late;
       plan.detail = "after " + std::to_string(late.count()) + " ms";
       break;
+    case FaultKind::flip: {
+      if (reply.empty()) break;
+      const auto bit = static_cast<std::size_t>(rng_.between(0, wire_bits(reply) - 1));
+      invert_wire_bits(plan.bytes, bit, 1);
+      plan.detail = "byte " + std::to_string(bit / 8) + " bit " + std::to_string(bit % 8);
+      break;
+    }
+    case FaultKind::burst: {
+      if (reply.size() < 2) break;
+      const int length = rng_.between(2, 8);
+      const auto first = static_cast<std::size_t>(rng_.between(0, wire_bits(reply) - length));
+      invert_wire_bits(plan.bytes, first, static_cast<std::size_t>(length));
+      plan.detail = std::to_string(length) + " bits from byte " + std::to_string(first / 8) +
+                    " bit " + std::to_string(first % 8);
+      break;
+    }
+    case FaultKind::flip2: {
+      if (reply.size() < 2) break;
+      const int n = static_cast<int>(reply.size());
+      const int a = rng_.between(0, n - 1);
+      const int b = (a + rng_.between(1, n - 1)) % n;  // any other byte
+      const int bit = rng_.between(0, 7);
+      invert_wire_bits(plan.bytes, static_cast<std::size_t>(a * 8 + bit), 1);
+      invert_wire_bits(plan.bytes, static_cast<std::size_t>(b * 8 + bit), 1);
+      plan.detail = "bytes " + std::to_string(std::min(a, b)) + " and " +
+                    std::to_string(std::max(a, b)) + " bit " + std::to_string(bit);
+      break;
+    }
   }
   return plan;
 }

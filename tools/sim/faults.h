@@ -20,10 +20,16 @@ enum class FaultKind {
   stray,        // the reply, then 1-5 unsolicited bytes a little later
   late,         // the reply after --late-ms instead of the latency
   hangup,       // unplug instead of replying; back after --hangup-ms
+  // Line noise that keeps the reply's length (issue 15): the bits of the reply as they go on the
+  // wire, LSB first, the data bits of consecutive bytes taken as one stream (start and stop bits
+  // are not modelled). The Xtreme's XOR byte is part of the reply and may be hit too.
+  flip,   // one bit of one byte inverted
+  burst,  // a run of 2..8 consecutive wire bits inverted (may span a byte boundary)
+  flip2,  // the same bit of two different bytes inverted: what an 8-bit XOR cannot see
 };
-inline constexpr int kFaultKindCount = 6;
+inline constexpr int kFaultKindCount = 9;
 
-// "silence", "short", "garbage", "stray", "late", "hangup".
+// "silence", "short", "garbage", "stray", "late", "hangup", "flip", "burst", "flip2".
 std::string_view fault_kind_name(FaultKind k);
 // Accepts the names above (and "short_frame").
 std::optional<FaultKind> parse_fault_kind(std::string_view name);
@@ -47,6 +53,10 @@ class Rng {
   std::uint64_t state_;
 };
 
+// Inverts `count` consecutive bits of `bytes` in wire order, starting at wire bit `first`: wire
+// bit i is bit i % 8 (LSB first) of byte i / 8. The run must lie inside the bytes.
+void invert_wire_bits(Bytes& bytes, std::size_t first, std::size_t count);
+
 // What to send for one reply.
 struct ReplyPlan {
   std::optional<FaultKind> fault;
@@ -54,7 +64,7 @@ struct ReplyPlan {
   std::chrono::milliseconds delay{0};  // from the request to the first byte
   Bytes stray;                         // sent stray_after the end of `bytes`
   std::chrono::milliseconds stray_after{0};
-  std::string detail;  // for the log, e.g. "12 of 32 bytes"
+  std::string detail;  // for the log, e.g. "12 of 32 bytes", "byte 12 bit 3"
 };
 
 // One per boiler: its own stream, seeded from (seed, index).

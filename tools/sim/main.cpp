@@ -13,6 +13,7 @@
 #include "client/metrics.h"
 #include "protocol/command.h"
 #include "sim/boiler_state.h"
+#include "sim/dynamics.h"
 #include "sim/faults.h"
 #include "sim/replay.h"
 #include "sim/serve.h"
@@ -58,9 +59,23 @@ Firmware:
                       nothing answers, as with wrong wiring). A Xtreme (--profile xtreme)
                       already ignores requests without its XOR byte.
 
+A boiler that changes between replies (deterministic for a given --seed and request times):
+  --dynamic           burns start and stop on a cycle (rest first, then a burn), the meters
+                      run while burning, temperatures and pressure wander; advanced on the
+                      simulator's clock before each reply (not with --replay)
+  --burn-s S          seconds each burn lasts (default 300)
+  --rest-s R          seconds of rest between burns (default 120); after a CH burn the first
+                      min(60, R/2) s are the pump's post-run
+  --dhw-every N       every Nth burn is hot water, the others central heating (0 = never;
+                      default 0)
+  --gas-lph L         gas meter of the burning use, litres per hour (default 1500)
+
 Faults (deterministic for a given --seed and request sequence):
   --fault-rate SPEC   KIND=P[,KIND=P...]: each reply gets fault KIND with probability P;
-                      KIND: silence, short, garbage, stray, late, hangup
+                      KIND: silence, short, garbage, stray, late, hangup, and line noise that
+                      keeps the reply's length (wire bits LSB first, the Xtreme's XOR byte
+                      included): flip (one bit of one byte), burst (2..8 consecutive bits),
+                      flip2 (the same bit of two bytes: what an 8-bit XOR cannot see)
   --seed N            seed of the fault generator (default 1)
   --late-ms MS        delay of a "late" reply (default 1500)
   --hangup-ms MS      how long a hung-up boiler stays unplugged (default 3000)
@@ -71,6 +86,7 @@ Other:
 
 Control channel (stdin, one command per line; each answered "ok ..." or "error ..."):
   fault <kind> [index]      the next reply of boiler index (default: all) gets that fault
+                            (any --fault-rate KIND)
   hangup [index]            unplug now (pty and symlink removed / TCP client and listener closed)
   return [index]            come back now (new pty behind the same symlink / same TCP port)
   profile <name> [index]    replace the state with a profile
@@ -142,6 +158,8 @@ int run(int argc, char** argv) {
   ServeOptions options;
   bool has_pty = false, has_tcp = false, print_state = false, print_json = false;
   std::string profile = "idle", model, state_file, replay_file;
+  bool dynamic = false;
+  intergas::sim::DynamicsOptions dynamics;
 
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -195,6 +213,16 @@ int run(int argc, char** argv) {
       options.late = std::chrono::milliseconds(parse_number(arg, value(), 0, 600'000));
     } else if (arg == "--hangup-ms") {
       options.hangup = std::chrono::milliseconds(parse_number(arg, value(), 0, 600'000));
+    } else if (arg == "--dynamic") {
+      dynamic = true;
+    } else if (arg == "--burn-s") {
+      dynamics.burn = std::chrono::seconds(parse_number(arg, value(), 1, 86'400));
+    } else if (arg == "--rest-s") {
+      dynamics.rest = std::chrono::seconds(parse_number(arg, value(), 1, 86'400));
+    } else if (arg == "--dhw-every") {
+      dynamics.dhw_every = static_cast<int>(parse_number(arg, value(), 0, 1'000'000));
+    } else if (arg == "--gas-lph") {
+      dynamics.gas_lph = static_cast<std::uint32_t>(parse_number(arg, value(), 0, 100'000));
     } else if (arg == "-v" || arg == "--verbose") {
       options.verbose = true;
     } else {
@@ -240,6 +268,8 @@ int run(int argc, char** argv) {
   if (has_tcp && options.tcp_port != 0 && options.tcp_port + options.count - 1 > 65535) {
     usage_error("--tcp: ports past 65535");
   }
+  if (dynamic && !replay_file.empty()) usage_error("--dynamic and --replay exclude each other");
+  if (dynamic) options.dynamics = dynamics;
   options.transport = has_pty ? ServeOptions::Transport::pty : ServeOptions::Transport::tcp;
   if (!replay_file.empty()) {
     intergas::sim::Replay replay;

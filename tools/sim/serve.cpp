@@ -123,11 +123,15 @@ struct Server::Boiler {
     std::size_t sent = 0;
   };
 
-  Boiler(int i, const ServeOptions& o) : index(i), state(o.initial), faults(o.seed, i, o.rates) {}
+  Boiler(int i, const ServeOptions& o) : index(i), state(o.initial), faults(o.seed, i, o.rates) {
+    if (o.dynamics) dynamics.emplace(*o.dynamics, o.seed, i);
+  }
 
   int index;
   BoilerState state;
   FaultInjector faults;
+  std::optional<Dynamics> dynamics;
+  Clock::time_point advanced_at = Clock::now();  // the dynamics' clock has reached this
   std::array<std::size_t, kCommandCount> replay_next{};
 
   int fd = -1;         // pty master or the TCP client
@@ -304,6 +308,12 @@ void Server::on_request(Boiler& b, int index) {
     reply = captured[next % captured.size()];
     next = (next + 1) % captured.size();
   } else {
+    if (b.dynamics) {
+      // Whole milliseconds; the rest waits for the next reply, so the clocks never drift apart.
+      const auto step = std::chrono::duration_cast<milliseconds>(now - b.advanced_at);
+      b.dynamics->advance(b.state, step);
+      b.advanced_at += step;
+    }
     reply = encode_reply(b.state, command);
   }
   if (options_.verbose) log_line(b.index, "request " + std::string(command_name(command)));
@@ -429,7 +439,9 @@ void Server::on_control_line(const std::string& line) {
   } else if (verb == "fault") {
     const auto kind = words.size() >= 2 ? parse_fault_kind(words[1]) : std::nullopt;
     if (!kind)
-      return say("error fault: want fault <silence|short|garbage|stray|late|hangup> [index]");
+      return say(
+          "error fault: want fault "
+          "<silence|short|garbage|stray|late|hangup|flip|burst|flip2> [index]");
     if (!targets(2, chosen)) return say("error fault: bad boiler index");
     for (Boiler* b : chosen) b->faults.force_next(*kind);
     say("ok fault " + std::string(fault_kind_name(*kind)) + where(2));

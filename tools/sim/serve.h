@@ -13,6 +13,7 @@
 
 #include "protocol/command.h"
 #include "sim/boiler_state.h"
+#include "sim/dynamics.h"
 #include "sim/faults.h"
 #include "sim/replay.h"
 
@@ -35,6 +36,8 @@ struct ServeOptions {
   FaultRates rates;
   BoilerState initial;
   std::optional<Replay> replay;
+  // --dynamic: each boiler's state moves on the server's clock, advanced before each reply.
+  std::optional<DynamicsOptions> dynamics;
 };
 
 class Server {
