@@ -15,6 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -464,6 +465,33 @@ TEST_F(SimFault, Stray) {
   EXPECT_LE(stray.size(), 5u);
 }
 
+int popcount_of_xor(const Bytes& a, const Bytes& b) {
+  int n = 0;
+  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    n += __builtin_popcount(static_cast<unsigned>(a[i] ^ b[i]));
+  }
+  return n;
+}
+
+TEST_F(SimFault, FlipKeepsTheLengthAndInvertsOneBit) {
+  EXPECT_EQ(sim_->control("fault flip 0"), "ok fault flip 0");
+  ask();
+  const Bytes got = peer_.receive(32, milliseconds(3000));
+  ASSERT_EQ(got.size(), 32u);
+  EXPECT_EQ(popcount_of_xor(got, idle_), 1);
+  ask();  // the next reply is clean and right behind it: nothing was added
+  EXPECT_EQ(peer_.receive(32, milliseconds(3000)), idle_);
+  EXPECT_NE(sim_->stderr_text().find("boiler 0: fault flip on status (byte "), std::string::npos);
+}
+
+TEST_F(SimFault, Flip2InvertsOneBitInTwoBytes) {
+  EXPECT_EQ(sim_->control("fault flip2 0"), "ok fault flip2 0");
+  ask();
+  const Bytes got = peer_.receive(32, milliseconds(3000));
+  ASSERT_EQ(got.size(), 32u);
+  EXPECT_EQ(popcount_of_xor(got, idle_), 2);
+}
+
 TEST_F(SimFault, HangupClosesTheConnectionUntilReturn) {
   EXPECT_EQ(sim_->control("fault hangup 0"), "ok fault hangup 0");
   ask();
@@ -671,6 +699,82 @@ TEST(SimCli, StateFilePrintStateAndErrors) {
   EXPECT_EQ(both.wait_exit(), 2);
   SimProcess help({"--help"});
   EXPECT_EQ(help.wait_exit(), 0);
+}
+
+// The state intergas-sim serves now, read back over its control channel: the oracle for the reply
+// it just sent (the dynamics moves only when a request arrives).
+BoilerState served_state(SimProcess& sim) {
+  std::vector<std::string> lines;
+  EXPECT_EQ(sim.control("print-state 0", &lines), "ok print-state 0");
+  BoilerState s;
+  for (const std::string& line : lines) {
+    const auto eq = line.find(" = ");
+    if (line.rfind("#", 0) == 0 || eq == std::string::npos) continue;
+    std::string error;
+    EXPECT_TRUE(set_field(s, line.substr(0, eq), line.substr(eq + 3), error)) << line << error;
+  }
+  return s;
+}
+
+// --dynamic with half the replies hit by a flipped bit, on a pty at 9600-baud pace: every reply
+// is the served state's frame with at most one bit inverted (so no reply gained or lost a byte,
+// or the next ones would be shifted), each flip is logged, and clean replies change while the
+// boiler burns. Runs until each of these was seen (bounded by a generous deadline).
+TEST(SimDynamicPty, FlippedRepliesKeepTheirLengthAndValuesMove) {
+  TempDir dir;
+  SimProcess sim({"--pty", dir / "boiler", "--profile", "heating", "--dynamic", "--burn-s", "3",
+                  "--rest-s", "1", "--gas-lph", "3600", "--fault-rate", "flip=0.5", "--seed", "5",
+                  "--latency-ms", "20"});
+  Peer peer = Peer::pty(start_pty(sim, dir));
+  ASSERT_TRUE(peer.ok());
+  std::optional<Bytes> last_clean[2];
+  int flipped = 0, clean = 0, changed[2] = {0, 0};
+  const Command asked[2] = {Command::status, Command::counters};
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  for (int i = 0; Clock::now() < deadline; ++i) {
+    if (flipped >= 3 && changed[0] >= 2 && changed[1] >= 2) break;
+    const Command c = asked[i % 2];
+    ASSERT_TRUE(peer.send(request_bytes(c, Model::hre)));
+    const Bytes got = peer.receive(32, milliseconds(3000));
+    ASSERT_EQ(got.size(), 32u) << "exchange " << i;
+    const Bytes want = encode_reply(served_state(sim), c);
+    const int bits = popcount_of_xor(got, want);
+    ASSERT_LE(bits, 1) << "exchange " << i << ": " << to_hex(got) << " vs " << to_hex(want);
+    if (bits == 1) {
+      ++flipped;
+      continue;
+    }
+    ++clean;
+    auto& last = last_clean[i % 2];
+    changed[i % 2] += last && *last != got;
+    last = got;
+  }
+  EXPECT_GE(flipped, 3);
+  EXPECT_GE(clean, 3);
+  EXPECT_GE(changed[0], 2) << "status replies never changed";
+  EXPECT_GE(changed[1], 2) << "counters replies never changed";
+  EXPECT_EQ(SimProcess::count(sim.stderr_text(), ": fault flip on "), flipped);
+  // After the last reply nothing more arrives: quit, and the pty ends without another byte.
+  EXPECT_EQ(sim.control("quit"), "ok quit");
+  bool lost = false;
+  EXPECT_TRUE(peer.receive(1, milliseconds(5000), milliseconds(5000), &lost).empty());
+  EXPECT_EQ(sim.wait_exit(), 0);
+}
+
+TEST(SimCli, DynamicOptionsAreChecked) {
+  TempDir dir;
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"--burn-s", "0"},
+                                              {"--rest-s", "x"},
+                                              {"--dhw-every", "-1"},
+                                              {"--gas-lph", "100001"},
+                                              {"--dynamic", "--replay", dir / "capture"},
+                                              {"--fault-rate", "flip=0.6,burst=0.6"}}) {
+    SimProcess sim(args({"--pty", dir / "x"}, bad));
+    EXPECT_EQ(sim.wait_exit(), 2) << bad[0];
+    EXPECT_NE(sim.stderr_text().find(bad[0] == "--dynamic" ? "--dynamic and --replay" : bad[0]),
+              std::string::npos)
+        << sim.stderr_text();
+  }
 }
 
 }  // namespace

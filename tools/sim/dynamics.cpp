@@ -24,8 +24,8 @@ constexpr double kPressureLo = 1.4, kPressureHi = 1.8;
 constexpr double kPressureNoise = 0.001;   // bar per tick inside the band
 constexpr double kPressureReturn = 0.002;  // bar per tick back toward the band
 
-constexpr double kFanNoise = 20;  // rpm per tick of the target
-constexpr int kFanJitter = 10;    // rpm, actual around target
+constexpr int kFanStep = 20;    // rpm per tick of the target
+constexpr int kFanJitter = 10;  // rpm, actual around target
 constexpr double kFanChLo = 1300, kFanChHi = 2600, kFanChStart = 1800;
 constexpr double kFanDhwLo = 2500, kFanDhwHi = 3800, kFanDhwStart = 3000;
 constexpr double kPwmPerRpm = 0.0000615;  // RB's 1340 rpm at 8.2 %, PM's 1914 rpm at 12.5 %
@@ -171,8 +171,9 @@ void Dynamics::tick(Phase p) {
   }
   if (on) {
     const bool dhw = p == Phase::burn_dhw;
-    fan_target_ = std::clamp(fan_target_ + noise(kFanNoise), dhw ? kFanDhwLo : kFanChLo,
-                             dhw ? kFanDhwHi : kFanChHi);
+    // Whole rpm, so the wire's rounding adds nothing to the documented 20 rpm per tick.
+    fan_target_ = std::clamp(fan_target_ + rng_.between(-kFanStep, kFanStep),
+                             dhw ? kFanDhwLo : kFanChLo, dhw ? kFanDhwHi : kFanChHi);
     fan_noise_ = rng_.between(-kFanJitter, kFanJitter);
     ionisation_ua_ = std::clamp(ionisation_ua_ + noise(kIonNoise), kIonLo, kIonHi);
   }

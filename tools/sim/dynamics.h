@@ -25,7 +25,7 @@
 // target +- 10; PWM ratio = actual * 0.0000615. Ionisation 2..8 uA while burning, 0 at rest.
 // Tap flow (when the profile has it): 4.00..8.00 l/min drawn per DHW burn, 0 otherwise.
 // Temperatures (those the profile has; the Xtreme has flue instead of return) walk toward a
-// target per phase within 5..95 C; return stays at most 0.5 C below supply (approached at the
+// target per phase within 5..95 C; return stays at least 0.5 C below supply (approached at the
 // walk's rate when a profile starts above it); pressure (when present) walks within
 // 1.4..1.8 bar, approached at 0.002 bar/s when a profile starts outside. A lockout profile is
 // not kept: --dynamic plays a healthy boiler.
@@ -85,8 +85,9 @@ class Dynamics {
   // One per boiler: its own random stream, seeded from (seed, index).
   Dynamics(const DynamicsOptions& options, std::uint64_t seed, int index = 0);
 
-  // Moves `s` forward by `elapsed`. A field the dynamics drives that was changed from outside
-  // since the last call (a control-channel `set`) is taken as the new starting point.
+  // Moves `s` forward by `elapsed`. Temperatures, pressure and counters changed from outside since
+  // the last call (a control-channel `set`) are the new starting point; the fields of the phase
+  // table above are overwritten.
   void advance(BoilerState& s, std::chrono::milliseconds elapsed);
 
   std::chrono::milliseconds clock() const { return std::chrono::milliseconds(clock_ms_); }
