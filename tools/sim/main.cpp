@@ -63,12 +63,14 @@ A boiler that changes between replies (deterministic for a given --seed and requ
   --dynamic           burns start and stop on a cycle (rest first, then a burn), the meters
                       run while burning, temperatures and pressure wander; advanced on the
                       simulator's clock before each reply (not with --replay)
-  --burn-s S          seconds each burn lasts (default 300)
-  --rest-s R          seconds of rest between burns (default 120); after a CH burn the first
-                      min(60, R/2) s are the pump's post-run
+  --burn-s S          seconds each burn lasts (1..86400, default 300)
+  --rest-s R          seconds of rest between burns (1..86400, default 120); after a CH
+                      burn the first min(60, R/2) s are the pump's post-run
   --dhw-every N       every Nth burn is hot water, the others central heating (0 = never;
                       default 0)
-  --gas-lph L         gas meter of the burning use, litres per hour (default 1500)
+  --gas-lph L         gas meter of the burning use, litres per hour (0..100000, default
+                      1500); the fields that move and their maximum rates:
+                      tools/sim/dynamics.h in the source
 
 Faults (deterministic for a given --seed and request sequence):
   --fault-rate SPEC   KIND=P[,KIND=P...]: each reply gets fault KIND with probability P;
@@ -76,7 +78,7 @@ Faults (deterministic for a given --seed and request sequence):
                       keeps the reply's length (wire bits LSB first, the Xtreme's XOR byte
                       included): flip (one bit of one byte), burst (2..8 consecutive bits),
                       flip2 (the same bit of two bytes: what an 8-bit XOR cannot see)
-  --seed N            seed of the fault generator (default 1)
+  --seed N            seed of the fault generator and of --dynamic (default 1)
   --late-ms MS        delay of a "late" reply (default 1500)
   --hangup-ms MS      how long a hung-up boiler stays unplugged (default 3000)
 
