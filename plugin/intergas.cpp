@@ -92,7 +92,7 @@ void on_report(std::size_t i, CycleReport&& report) {
     std::vector<Metric> metrics;
     for (const ReplyDecoded& reply : report.replies) {
       metrics.clear();
-      append_reading_metrics(reply.reading, metrics);
+      append_reply_metrics(reply, metrics);
       // A group read every N cycles carries its real period, so collectd does not expire it
       // between two reads (METRICS.md).
       const int every = std::max(1, b.schedule.every(reply.command));
@@ -162,6 +162,7 @@ void on_notice(std::size_t i, Notice&& n) {
         break;
       case Notice::Kind::boiler_silent:
       case Notice::Kind::frame_rejected:
+      case Notice::Kind::value_out_of_range:
       case Notice::Kind::line_noisy:
         WARNING("intergas plugin: Boiler \"%s\": %s", name, text);
         break;

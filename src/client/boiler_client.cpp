@@ -192,7 +192,7 @@ void BoilerClient::pump_session(TimePoint now) {
   if (phase_ == LinkPhase::open) {
     session_.on_timer(now);
     while (auto tx = session_.take_transmit(now)) {
-      if (tx->drain_first && !link_->drain()) {
+      if (!link_->drain()) {
         lost({}, now);
         break;
       }
@@ -212,6 +212,8 @@ const CycleDone* add_to_report(CycleReport& report, Event& event) {
     report.failures.push_back(std::move(*failed));
   } else if (auto* change = std::get_if<SupportChanged>(&event)) {
     report.support_changes.push_back(*change);
+  } else if (auto* range = std::get_if<ValueOutOfRange>(&event)) {
+    report.out_of_range.push_back(*range);
   } else if (auto* done = std::get_if<CycleDone>(&event)) {
     report.cycle = done->cycle;
     report.health.up = done->status_ok;

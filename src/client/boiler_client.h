@@ -26,6 +26,7 @@ struct CycleReport {
   std::vector<ReplyDecoded> replies;
   std::vector<RequestFailed> failures;
   std::vector<SupportChanged> support_changes;
+  std::vector<ValueOutOfRange> out_of_range;
 };
 
 // Adds one session event to the report of the cycle it belongs to; the CycleDone that ends the

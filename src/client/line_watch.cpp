@@ -167,9 +167,11 @@ void LineWatch::watch_support(const CycleReport& r, const Session& s, std::vecto
       out.push_back({Notice::Kind::command_answering, name + " answers again", {}});
     } else {
       out.push_back({Notice::Kind::command_unsupported,
-                     name + " (" + wire_name(change.command, s.model()) + ") gets no reply while " +
-                         "status does: firmware " + (firmware_.empty() ? "unknown" : firmware_) +
-                         " does not answer it; asking again every " +
+                     name + " (" + wire_name(change.command, s.model()) + "): no reply " +
+                         std::to_string(change.misses) +
+                         " times while status answers (may be unsupported by firmware " +
+                         (firmware_.empty() ? "unknown" : firmware_) +
+                         "); asking again after a growing pause, at most every " +
                          std::to_string(schedule.recheck_every()) + " reads",
                      {}});
     }
@@ -189,8 +191,9 @@ std::string LineWatch::identity(const Session& s) const {
                      command_list(answers);
   if (!silent.empty()) {
     text += "; no reply to " + command_list(silent) + " (asked " +
-            std::to_string(kMissesBeforeUnsupported) + " times; asked again every " +
-            std::to_string(s.config().schedule.recheck_every()) + " reads and after a reconnect)";
+            std::to_string(kMissesBeforeUnsupported) +
+            " times; asked again after a pause that doubles up to every " +
+            std::to_string(s.config().schedule.recheck_every()) + " reads, and after a reconnect)";
   }
   return text;
 }
@@ -219,8 +222,19 @@ void LineWatch::watch_frames(const CycleReport& r, const std::string& device,
     if (!said_once_.insert("trusted " + name + std::string(reply.despite_rule)).second) continue;
     out.push_back({Notice::Kind::frame_trusted,
                    name + " reply breaks the rule \"" + std::string(reply.despite_rule) +
-                       "\" but came back identical, so it is exported as the boiler's own data: " +
+                       "\" but its fields repeated on a second read, so it is exported as the "
+                       "boiler's own data: " +
                        to_hex(reply.raw),
+                   {}});
+  }
+  // The session reports each field once per link open.
+  for (const ValueOutOfRange& v : r.out_of_range) {
+    out.push_back({Notice::Kind::value_out_of_range,
+                   std::string(command_name(v.command)) + " field \"" + std::string(v.field) +
+                       "\" reads " + std::to_string(v.raw) +
+                       " (raw), outside its physical range: that value is left out and counted "
+                       "in values_out_of_range, the rest of the reply is exported. A sensor that "
+                       "stays there is shorted, open or badly wired: have it checked",
                    {}});
   }
 }

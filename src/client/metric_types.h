@@ -84,6 +84,8 @@ inline constexpr DeriveType reconnects{"reconnects", kHealth, "reconnects", 0, U
 inline constexpr GaugeType request_duration_seconds{"request_duration_seconds", kHealth, "s", 0, U};
 inline constexpr GaugeType framing{"framing", kHealth, "boolean", 0, 1};
 inline constexpr GaugeType command_supported{"command_supported", kHealth, "boolean", 0, 1};
+inline constexpr DeriveType requests_deferred{"requests_deferred", kHealth, "requests", 0, U};
+inline constexpr DeriveType values_out_of_range{"values_out_of_range", kHealth, "values", 0, U};
 }  // namespace types
 
 // Every type, in intergas.types.db's order.
@@ -120,6 +122,8 @@ inline constexpr MetricType kMetricTypes[] = {
     types::request_duration_seconds,
     types::framing,
     types::command_supported,
+    types::requests_deferred,
+    types::values_out_of_range,
 };
 inline constexpr std::size_t kMetricTypeCount = std::size(kMetricTypes);
 

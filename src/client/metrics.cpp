@@ -1,5 +1,6 @@
 #include "client/metrics.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cinttypes>
 #include <cstdio>
@@ -165,6 +166,37 @@ void append_reading_metrics(const Reading& reading, std::vector<Metric>& out) {
       reading);
 }
 
+void append_reply_metrics(const ReplyDecoded& reply, std::vector<Metric>& out) {
+  const std::size_t first = out.size();
+  append_reading_metrics(reply.reading, out);
+  if (!reply.disputed) return;
+  std::vector<Metric> other;
+  append_reading_metrics(*reply.disputed, other);
+  auto same_in_other = [&other](const Metric& m) {
+    for (const Metric& o : other) {
+      if (o.type == m.type && o.type_instance == m.type_instance) return o.value() == m.value();
+    }
+    return false;
+  };
+  auto is_state_set = [](const std::string& type) {
+    return type == types::status.name || type == types::burner_state.name;
+  };
+  std::vector<std::string> broken_sets;
+  std::vector<Metric> kept;
+  for (std::size_t i = first; i < out.size(); ++i) {
+    if (same_in_other(out[i])) {
+      kept.push_back(std::move(out[i]));
+    } else if (is_state_set(out[i].type)) {
+      broken_sets.push_back(out[i].type);
+    }
+  }
+  out.resize(first);
+  for (Metric& m : kept) {
+    if (std::find(broken_sets.begin(), broken_sets.end(), m.type) == broken_sets.end())
+      out.push_back(std::move(m));
+  }
+}
+
 void append_link_state(const Health& h, std::vector<Metric>& out) {
   Out o(out);
   o.gauge(types::up, "", h.up ? 1.0 : 0.0);
@@ -182,6 +214,15 @@ void append_link_accounting(const Health& h, const Schedule& schedule, std::vect
   for (Failure f : kAllFailures) {
     o.derive(types::request_failures, std::string(failure_name(f)),
              static_cast<std::int64_t>(h.counters.failures[static_cast<std::size_t>(f)]));
+  }
+  for (Command c : kAllCommands) {
+    if (schedule.every(c) <= 0) continue;
+    o.derive(
+        types::requests_deferred, std::string(command_name(c)),
+        static_cast<std::int64_t>(h.counters.deferred[static_cast<std::size_t>(command_index(c))]));
+  }
+  for (const auto& [field, count] : h.counters.out_of_range) {
+    o.derive(types::values_out_of_range, std::string(field), static_cast<std::int64_t>(count));
   }
   o.derive(types::reconnects, "", static_cast<std::int64_t>(h.reconnects));
   for (Command c : kAllCommands) {

@@ -31,6 +31,11 @@ struct Metric {
 // fault_stats readings give no metrics (the contract has none).
 void append_reading_metrics(const Reading& reading, std::vector<Metric>& out);
 
+// Appends the metrics of one reply whose values are confirmed: those of its reading, less every
+// value its disputed reading gives differently (protocol.md 19). A state set (status,
+// burner_state) is left out whole when any of its members is disputed.
+void append_reply_metrics(const ReplyDecoded& reply, std::vector<Metric>& out);
+
 // Health of one boiler at the end of a cycle (METRICS.md "Health of the link").
 struct Health {
   bool up = false;
@@ -45,7 +50,8 @@ struct Health {
 // up and link_open: what this read did, dispatched on every read.
 void append_link_state(const Health& health, std::vector<Metric>& out);
 // The rest: requests_sent and request_duration_seconds for the commands the schedule enables,
-// request_failures, reconnects; framing and command_supported once known. Slow-moving, so the
+// request_failures, requests_deferred, values_out_of_range, reconnects; framing and
+// command_supported once known. Slow-moving, so the
 // plugin dispatches them once a minute (with that period as their interval).
 void append_link_accounting(const Health& health, const Schedule& schedule,
                             std::vector<Metric>& out);

@@ -20,7 +20,8 @@ struct Notice {
     command_unsupported,  // a command is no longer answered (after identified)
     command_answering,    // a command marked unsupported answers again
     frame_rejected,       // one rule rejected a command's frame again and again (once, raw)
-    frame_trusted,        // a frame that breaks a cross-field rule came back identical: exported
+    frame_trusted,        // a frame that breaks a cross-field rule repeated its fields: exported
+    value_out_of_range,   // a sensor value outside its physical range: left out (once per field)
     line_noisy,           // share of failed requests in the last period, by reason
     line_recovered,       // a period without that share after line_noisy
   };

@@ -27,7 +27,9 @@ constexpr std::string_view model_name(Model m) {
 std::optional<Model> parse_model(std::string_view name);
 
 // A temperature at or below this is an open/unconnected sensor, not a reading (protocol.md 4.2):
-// -51.00 and -50.81 on HRE/Xtreme, about -31.8 on the CW6.
-constexpr double unconnected_below_celsius(Model m) { return m == Model::cw6 ? -30.0 : -50.0; }
+// -51.00 and -50.81 on HRE/Xtreme, about -31.8 on the CW6. The plain framing does not tell a CW6
+// from an HRE, so every plain-framing model takes the CW6's bound whichever Model is set: an HRE's
+// sensor below -30 C (colder than any Dutch record) is reported unknown.
+constexpr double unconnected_below_celsius(Model m) { return m == Model::xtreme ? -50.0 : -30.0; }
 
 }  // namespace intergas

@@ -1,5 +1,8 @@
-// Sanity checks that catch a misaligned or garbled frame on boilers without a checksum
-// (protocol.md 13, recommendation 4). A frame that fails is counted as implausible, never exported.
+// The structural rules of a frame, which a misaligned or garbled frame rarely passes (protocol.md
+// 13, recommendation 4; 19), and the physical ranges of single values. A frame that breaks a
+// structural rule is counted as implausible and dropped. A value outside its range is unknown (the
+// decoders leave it out, integrity.h counts it): one shorted sensor must not hide the rest of the
+// frame, the lockout that explains it included.
 #pragma once
 
 #include <optional>
@@ -7,31 +10,39 @@
 
 #include "protocol/bytes.h"
 #include "protocol/command.h"
+#include "protocol/integrity.h"
 #include "protocol/model.h"
 
 namespace intergas {
 
-// Physical range of a connected temperature sensor (protocol.md 13: -55 .. +130 C).
+// Physical ranges of single values (protocol.md 13, 19): a connected temperature sensor, the
+// pressure sensor, the fan, the flame (ionisation) current, the tap flow sensor.
 inline constexpr double kMinCelsius = -55.0;
 inline constexpr double kMaxCelsius = 130.0;
+inline constexpr double kMaxBar = 6.0;
+inline constexpr int kMaxFanRpm = 10000;
+inline constexpr int kMaxFanPwmPermille = 1000;
+inline constexpr double kMaxIonisationMicroamps = 100.0;
+inline constexpr double kMaxTapFlowLitersPerMinute = 60.0;
+constexpr bool celsius_in_range(double c) { return c >= kMinCelsius && c <= kMaxCelsius; }
 
-// Rules on the 32 data bytes of a reply to `c` (all models; on Xtreme they back up the XOR):
+// Structural rules on the 32 data bytes of a reply to `c` (all models; on Xtreme they back up the
+// XOR):
 // * status: byte 27 is 0 or a single bit; byte 29 is a fault number 0..31 or 0xFF (protocol.md
-//   7, 12.3); t1..t6 (and the Xtreme 16-17 outside sensor) each in -55..130 C or 0x7FFF; set
-//   point 0..100 C; pressure 0..6 bar when the pressure-sensor flag is set; HRE fan
-//   target/actual <= 10000 rpm and fan PWM <= 100.0 %; ionisation current 0..100 uA.
-// * status_extra: tap flow 0..60 l/min; room and outside fields 0x7FFF or -55..130 C.
-// * counters: ch_hours + dhw_hours <= powered_hours (24-bit).
+//   7, 12.3); the CH set point is 0..100 C.
+// * counters: ch_hours + dhw_hours <= powered_hours (cross-field: overruled when those fields
+//   repeat on a second read).
 // * version: bytes 0-22 printable ASCII, byte 23 '-'.
-// * diagnostics, parameters, fault_stats: any content is accepted (no invariant is known).
+// * status_extra, diagnostics, parameters, fault_stats: none (every S2 value has a range of its
+//   own; no invariant is known for the others).
 bool is_plausible(Command c, ByteView data, Model m);
 
-// The first rule a frame breaks: its text for the log, and whether it relates two fields to each
-// other rather than bounding one. A frame that breaks only a cross-field rule and comes back
-// identical on a second read is the boiler's own data (Session accepts it; protocol.md 13).
+// The first rule a frame breaks: its text for the log, and whether it relates fields to each other
+// rather than bounding the frame's structure, with those fields (indexes into fields_of(c, m)).
 struct Violation {
   std::string_view rule;  // e.g. "ch_hours + dhw_hours <= powered_hours"; a string literal
   bool cross_field = false;
+  FieldSet fields;
 };
 std::optional<Violation> find_violation(Command c, ByteView data, Model m);
 

@@ -1,4 +1,4 @@
-// decode_reply: frame check, decoder, plausibility, in that order.
+// The decode pipeline: frame check and structural rules, then the decoder (reading.h).
 #include "protocol/reading.h"
 
 #include "protocol/frame.h"
@@ -12,11 +12,22 @@ Command reading_command(const Reading& r) {
   return kAllCommands[r.index()];
 }
 
-Result<Reading> decode_reply(Command c, Model m, ByteView reply) {
+Result<CheckedReply> check_reply(Command c, Model m, ByteView reply, std::string_view* rule) {
   const Result<ByteView> frame = check_frame(c, m, reply);
   if (!frame.ok()) return frame.failure();
-  if (!is_plausible(c, *frame, m)) return Failure::implausible;
-  return decode_data(c, m, *frame);
+  std::optional<Violation> violation = find_violation(c, *frame, m);
+  if (violation && !violation->cross_field) {
+    if (rule) *rule = violation->rule;
+    return Failure::implausible;
+  }
+  return CheckedReply{*frame, std::move(violation)};
+}
+
+Result<Reading> decode_reply(Command c, Model m, ByteView reply) {
+  const Result<CheckedReply> checked = check_reply(c, m, reply);
+  if (!checked.ok()) return checked.failure();
+  if (checked->cross_field) return Failure::implausible;
+  return decode_data(c, m, checked->data);
 }
 
 Reading decode_data(Command c, Model m, ByteView data) {

@@ -17,11 +17,12 @@ enum class Failure {
   implausible,  // a full frame that cannot be proven aligned or holds impossible values
   io,           // the link failed (hang-up, EOF, EIO, ENODEV, reset) during the exchange
   unsupported,  // no reply to a command already marked as one this boiler does not answer
+  unconfirmed,  // a reply whose changed fields a confirming read did not repeat (protocol.md 19)
 };
-inline constexpr int kFailureCount = 6;
-inline constexpr Failure kAllFailures[kFailureCount] = {Failure::timeout,  Failure::short_frame,
-                                                        Failure::checksum, Failure::implausible,
-                                                        Failure::io,       Failure::unsupported};
+inline constexpr int kFailureCount = 7;
+inline constexpr Failure kAllFailures[kFailureCount] = {
+    Failure::timeout, Failure::short_frame, Failure::checksum,   Failure::implausible,
+    Failure::io,      Failure::unsupported, Failure::unconfirmed};
 
 constexpr std::string_view failure_name(Failure f) {
   switch (f) {
@@ -37,6 +38,8 @@ constexpr std::string_view failure_name(Failure f) {
       return "io";
     case Failure::unsupported:
       return "unsupported";
+    case Failure::unconfirmed:
+      return "unconfirmed";
   }
   return "unknown";
 }

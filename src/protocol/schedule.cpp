@@ -1,5 +1,6 @@
 #include "protocol/schedule.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace intergas {
@@ -40,24 +41,42 @@ bool ScheduleState::is_due(Command c, unsigned long cycle) const {
   if (every <= 0) return false;
   if (unsupported_[i]) {
     const long asked = last_asked_unsupported_[i];
-    return asked < 0 || static_cast<long>(cycle) - asked >= schedule_.recheck_every();
+    return asked < 0 || static_cast<long>(cycle) - asked >= recheck_after_[i];
   }
   const long last = last_success_[i];
   if (last < 0) return true;
   return static_cast<long>(cycle) - last >= every;
 }
 
-bool ScheduleState::asks_before(Command a, Command b) const {
-  // (period, cycle it became due); -1: never read since the link opened.
-  auto key = [this](Command c) {
-    const int i = command_index(c);
-    if (unsupported_[i])
-      return std::pair<long, long>(schedule_.recheck_every(), last_asked_unsupported_[i]);
-    const long every = schedule_.every(c);
-    const long last = last_success_[i];
-    return std::pair<long, long>(every, last < 0 ? -1 : last + every);
+bool ScheduleState::asks_before(Command a, Command b, unsigned long cycle) const {
+  // Overdue as a fraction waited / period; -1 for "never read since the link opened".
+  struct Due {
+    long waited, period;
   };
-  return key(a) < key(b);
+  auto due = [this, cycle](Command c) {
+    const int i = command_index(c);
+    if (unsupported_[i]) {
+      const long asked = last_asked_unsupported_[i];
+      return Due{asked < 0 ? -1 : static_cast<long>(cycle) - asked, recheck_after_[i]};
+    }
+    const long last = last_success_[i];
+    return Due{last < 0 ? -1 : static_cast<long>(cycle) - last, schedule_.every(c)};
+  };
+  const Due x = due(a), y = due(b);
+  if ((x.waited < 0) != (y.waited < 0)) return x.waited < 0;
+  if (x.waited >= 0) {
+    const long lhs = x.waited * y.period, rhs = y.waited * x.period;  // x/px vs y/py
+    if (lhs != rhs) return lhs > rhs;
+  }
+  return x.period < y.period;
+}
+
+bool ScheduleState::heard(Command c, bool whole_reply) {
+  const int i = command_index(c);
+  misses_[i] = 0;
+  if (!whole_reply || !unsupported_[i]) return false;
+  unsupported_[i] = false;
+  return true;
 }
 
 bool ScheduleState::succeeded(Command c, unsigned long cycle) {
@@ -73,11 +92,13 @@ bool ScheduleState::missed(Command c, unsigned long cycle) {
   const int i = command_index(c);
   if (unsupported_[i]) {
     last_asked_unsupported_[i] = static_cast<long>(cycle);
+    recheck_after_[i] = std::min(schedule_.recheck_every(), 2 * recheck_after_[i]);
     return false;
   }
   if (++misses_[i] < kMissesBeforeUnsupported) return false;
   unsupported_[i] = true;
   last_asked_unsupported_[i] = static_cast<long>(cycle);
+  recheck_after_[i] = std::max(1, schedule_.recheck_every() / 32);
   return true;
 }
 

@@ -32,7 +32,8 @@ class Schedule {
   }
   int every(Command c) const { return every_[command_index(c)]; }
 
-  // How often a command the boiler does not answer is asked again, in cycles (defaults: hourly).
+  // How often, at most, a command the boiler does not answer is asked again, in cycles (defaults:
+  // hourly); the first recheck comes after a 32nd of that, each unanswered one doubles the wait.
   void set_recheck_every(int cycles) { recheck_every_ = cycles < 1 ? 1 : cycles; }
   int recheck_every() const { return recheck_every_; }
 
@@ -41,30 +42,34 @@ class Schedule {
   int recheck_every_ = 360;
 };
 
-// Timeouts in a row, each in a cycle whose status request was answered, after which a command is
-// taken for one this boiler does not answer (older firmware; protocol.md 3 notes, 18.6).
+// Timeouts in a row, with no reply of any kind in between, each in a cycle whose status request was
+// answered, after which a command is taken for one this boiler does not answer (older firmware;
+// protocol.md 3 notes, 18.6).
 inline constexpr int kMissesBeforeUnsupported = 3;
 
 // Tracks, per command, when it last succeeded, and answers what is due. A command is due on the
 // first cycle after the link (re)opens, then every N cycles after its last success: a failed
 // request is retried on the next cycle rather than N cycles later. A command that times out
 // kMissesBeforeUnsupported times in a row while the status request is answered is marked
-// unsupported: then it is due only every recheck_every cycles and once after each reopen, until
-// it answers again. The mark survives a reopen (the same boiler is the likely one behind it).
+// unsupported: then it is due with a back-off growing to recheck_every cycles, and once after each
+// reopen, until it answers again. The mark survives a reopen (the same boiler is the likely one
+// behind it).
 class ScheduleState {
  public:
   explicit ScheduleState(Schedule s) : schedule_(s) { reset(); }
 
   void reset();  // link (re)opened: everything enabled is due on the next cycle
   bool is_due(Command c, unsigned long cycle) const;
-  // The order in which due commands are asked, most pressing first: the ones read most often,
-  // and among those the one due longest (never read since the link opened: first of all). When
-  // a cycle budget cuts a cycle short, what waits is what can best wait.
-  bool asks_before(Command a, Command b) const;
+  // The order in which due commands are asked at `cycle`, most pressing first: never read since
+  // the link opened, then the most overdue (cycles since its last read over its period), then the
+  // one read most often. When a cycle budget cuts a cycle short, what waits is the least overdue,
+  // and grows more overdue with every cycle it waits: every group gets its turn.
+  bool asks_before(Command a, Command b, unsigned long cycle) const;
   // A valid reply. True when c was marked unsupported until now.
   bool succeeded(Command c, unsigned long cycle);
-  // Some reply arrived, if garbled: the boiler does answer c, so its run of misses ends.
-  void heard(Command c) { misses_[command_index(c)] = 0; }
+  // Some reply arrived, if garbled or late: the boiler does answer c, so its run of misses ends.
+  // A whole reply also lifts an unsupported mark: true when it did.
+  bool heard(Command c, bool whole_reply);
   // A timeout in a cycle whose status request was answered. True when c is marked unsupported by
   // this miss.
   bool missed(Command c, unsigned long cycle);
@@ -77,6 +82,7 @@ class ScheduleState {
   std::array<int, kCommandCount> misses_{};
   std::array<bool, kCommandCount> unsupported_{};
   std::array<long, kCommandCount> last_asked_unsupported_{};  // -1: ask on the next cycle
+  std::array<int, kCommandCount> recheck_after_{};            // cycles, growing to recheck_every
 };
 
 }  // namespace intergas

@@ -4,14 +4,13 @@
 #include <cassert>
 #include <utility>
 
-#include "protocol/frame.h"
-#include "protocol/plausibility.h"
-
 namespace intergas {
 
 namespace {
 // Raw bytes kept with a failed exchange, for --raw and debug logs; the rest is only counted.
 constexpr std::size_t kMaxKeptBytes = 96;
+
+ByteView view(const std::array<std::uint8_t, kFrameSize>& a) { return {a.data(), a.size()}; }
 }  // namespace
 
 Session::Session(SessionConfig config)
@@ -27,9 +26,13 @@ void Session::on_link_opened(TimePoint now) {
   reply_.clear();
   has_rx_ = false;
   late_window_end_ = TimePoint{};
-  // Another boiler may be behind a reopened link: find its framing again, the last one first.
+  late_reply_possible_ = false;
+  // Another boiler may be behind a reopened link: find its framing again, the last one first,
+  // and trust nothing read from the one before.
   framing_known_ = !config_.detect_model;
-  for (Bytes& r : rejected_) r.clear();
+  for (TrustedFrame& h : history_) h.clear();
+  for (Bytes& b : first_read_) b.clear();
+  for (FieldSet& s : said_out_of_range_) s.reset();
 }
 
 void Session::on_link_lost(TimePoint now) {
@@ -76,7 +79,7 @@ void Session::enqueue_due(bool with_status) {
     if (c != Command::status && schedule_.is_due(c, cycle_)) queue_.push_back(c);
   }
   std::stable_sort(queue_.begin() + static_cast<long>(first), queue_.end(),
-                   [this](Command a, Command b) { return schedule_.asks_before(a, b); });
+                   [this](Command a, Command b) { return schedule_.asks_before(a, b, cycle_); });
 }
 
 std::optional<Transmit> Session::take_transmit(TimePoint now) {
@@ -90,7 +93,7 @@ std::optional<Transmit> Session::take_transmit(TimePoint now) {
   sent_at_ = now;
   phase_ = Phase::awaiting_reply;
   ++counters_.requests[command_index(current_)];
-  return Transmit{current_, request_bytes(current_, model_), true};
+  return Transmit{current_, request_bytes(current_, model_)};
 }
 
 void Session::on_receive(ByteView bytes, TimePoint now) {
@@ -101,6 +104,16 @@ void Session::on_receive(ByteView bytes, TimePoint now) {
     case Phase::idle:
     case Phase::ready_to_send:
       counters_.discarded_bytes += bytes.size;
+      // A reply to the request that timed out, arriving in its late window: the boiler does
+      // answer that command, only slowly. It is not used (it cannot be proven aligned), but it
+      // ends the command's run of misses.
+      if (now < late_window_end_ && late_bytes_ < reply_size(late_command_, model_)) {
+        late_bytes_ += bytes.size;
+        if (late_bytes_ >= reply_size(late_command_, model_) &&
+            schedule_.heard(late_command_, true)) {
+          events_.push_back(SupportChanged{late_command_, true});
+        }
+      }
       return;
     case Phase::awaiting_reply: {
       const std::size_t want = reply_size(current_, model_);
@@ -111,7 +124,7 @@ void Session::on_receive(ByteView bytes, TimePoint now) {
         // 32 bytes are the answer.
         reply_.insert(reply_.end(), bytes.begin() + take,
                       bytes.begin() + std::min(bytes.size, take + kMaxKeptBytes));
-        fail(Failure::implausible, now);
+        on_garbled(Failure::implausible, now);
       } else if (reply_.size() == want) {
         phase_ = Phase::settling;
       }
@@ -122,7 +135,7 @@ void Session::on_receive(ByteView bytes, TimePoint now) {
       // or be preceded by noise. Either way it cannot be proven aligned.
       reply_.insert(reply_.end(), bytes.begin(),
                     bytes.begin() + std::min(bytes.size, kMaxKeptBytes));
-      fail(Failure::implausible, now);
+      on_garbled(Failure::implausible, now);
       return;
   }
 }
@@ -143,7 +156,11 @@ std::optional<TimePoint> Session::deadline() const {
 
 void Session::on_timer(TimePoint now) {
   if (phase_ == Phase::awaiting_reply && now >= sent_at_ + config_.reply_timeout) {
-    fail(reply_.empty() ? Failure::timeout : Failure::short_frame, now);
+    if (reply_.empty()) {
+      on_silence(now);
+    } else {
+      on_garbled(Failure::short_frame, now);
+    }
   } else if (phase_ == Phase::settling && now >= last_rx_ + config_.settle) {
     finish_reply(now);
   }
@@ -162,87 +179,172 @@ std::optional<Event> Session::next_event() {
 }
 
 void Session::finish_reply(TimePoint now) {
-  const Result<ByteView> frame = check_frame(current_, model_, reply_);
-  if (!frame.ok()) {
-    fail(frame.failure(), now);
+  std::string_view rule;
+  const Result<CheckedReply> checked = check_reply(current_, model_, reply_, &rule);
+  if (!checked.ok()) {
+    on_garbled(checked.failure(), now, rule);
     return;
   }
-  Bytes& rejected = rejected_[static_cast<std::size_t>(command_index(current_))];
-  std::string_view despite_rule;
-  if (const auto violation = find_violation(current_, *frame, model_)) {
-    // A garbled frame rarely breaks only a cross-field rule, and never twice alike: read such a
-    // frame again at once, and take it when the same bytes come back.
-    if (!violation->cross_field || reply_ != rejected) {
-      if (violation->cross_field && !confirming_) {
-        queue_.push_front(current_);
-        confirm_next_ = true;
-      }
-      rejected = reply_;
-      fail(Failure::implausible, now, violation->rule);
-      return;
-    }
-    despite_rule = violation->rule;
-  } else {
-    rejected.clear();
-  }
-  Reading reading = decode_data(current_, model_, *frame);
+  // A garbled frame rarely breaks only a cross-field rule, and never twice alike: the fields it
+  // concerns must repeat on a second read (protocol.md 13, 19).
+  const std::string_view cross_rule = checked->cross_field ? checked->cross_field->rule : "";
+  const FieldSet cross_fields = checked->cross_field ? checked->cross_field->fields : FieldSet{};
   const Duration took = last_rx_ - sent_at_;
   counters_.last_duration[command_index(current_)] = took;
-  if (schedule_.succeeded(current_, cycle_)) events_.push_back(SupportChanged{current_, true});
   if (current_ == Command::status) {
-    status_ok_ = true;
+    status_ok_ = true;  // a valid status frame: the boiler answers, whatever confirmation finds
     if (!framing_known_) {
       framing_known_ = true;
       events_.push_back(FramingFound{model_});
       enqueue_due(/*with_status=*/false);
     }
   }
-  events_.push_back(
-      ReplyDecoded{current_, std::move(reading), took, std::move(reply_), despite_rule});
+  take_reply(checked->data, cross_rule, cross_fields, now);
+}
+
+void Session::take_reply(ByteView data, std::string_view cross_rule, FieldSet cross_fields,
+                         TimePoint now) {
+  const int i = command_index(current_);
+  TrustedFrame& history = history_[static_cast<std::size_t>(i)];
+  Bytes& first = first_read_[static_cast<std::size_t>(i)];
+  const bool confirms = needs_confirmation(current_, model_) || late_reply_possible_;
+
+  if (confirming_ && !first.empty()) {
+    const FieldSet require = must_repeat_[static_cast<std::size_t>(i)] | cross_fields;
+    const Confirmation merged = confirm(current_, model_, history, first, data, require);
+    remember(current_, model_, history, view(merged.trusted), merged.disputed);
+    const std::string_view rule = broken_rule_[static_cast<std::size_t>(i)];
+    first.clear();
+    accept(merged, merged.disputed.none() ? (rule.empty() ? cross_rule : rule) : std::string_view{},
+           2, now);
+    return;
+  }
+
+  if (confirms && fields_to_confirm(current_, model_, history, data, cross_fields).any()) {
+    // Read it again at once; the values come out with the confirming read.
+    first.assign(data.begin(), data.end());
+    must_repeat_[static_cast<std::size_t>(i)] = cross_fields;
+    broken_rule_[static_cast<std::size_t>(i)] = cross_rule;
+    queue_.push_front(current_);
+    confirm_next_ = true;
+    if (schedule_.heard(current_, true)) events_.push_back(SupportChanged{current_, true});
+    reply_.clear();
+    after_exchange(now);
+    return;
+  }
+
+  // Checksummed, or every field as trusted before: no second read needed.
+  Confirmation as_is;
+  std::copy(data.begin(), data.begin() + kFrameSize, as_is.trusted.begin());
+  as_is.other = as_is.trusted;
+  remember(current_, model_, history, data);
+  accept(as_is, cross_rule, 1, now);
+}
+
+void Session::accept(const Confirmation& merged, std::string_view despite_rule, int reads,
+                     TimePoint now) {
+  const ByteView trusted = view(merged.trusted);
+  count_out_of_range(trusted);
+  ReplyDecoded reply{current_, decode_data(current_, model_, trusted), {}, {}, {}, despite_rule,
+                     reads};
+  reply.duration = *counters_.last_duration[command_index(current_)];
+  reply.raw = std::move(reply_);
+  if (merged.disputed.none()) late_reply_possible_ = false;
+  if (merged.disputed.any()) {
+    reply.disputed = decode_data(current_, model_, view(merged.other));
+    ++counters_.failures[static_cast<int>(Failure::unconfirmed)];
+    // The boiler answers; the values wait: the command stays due for the next cycle.
+    if (schedule_.heard(current_, true)) events_.push_back(SupportChanged{current_, true});
+  } else if (schedule_.succeeded(current_, cycle_)) {
+    events_.push_back(SupportChanged{current_, true});
+  }
+  events_.push_back(std::move(reply));
   reply_.clear();
   after_exchange(now);
 }
 
-void Session::fail(Failure reason, TimePoint now, std::string_view rule) {
+void Session::count_out_of_range(ByteView data) {
+  const FieldSet bad = out_of_range(current_, model_, data);
+  if (bad.none()) return;
+  const FieldList fields = fields_of(current_, model_);
+  FieldSet& said = said_out_of_range_[static_cast<std::size_t>(command_index(current_))];
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    if (!bad.test(f)) continue;
+    ++counters_.out_of_range[fields[f].name];
+    if (!said.test(f)) {
+      said.set(f);
+      events_.push_back(ValueOutOfRange{current_, fields[f].name, fields[f].value(data)});
+    }
+  }
+}
+
+bool Session::switch_framing_after(Failure reason) const {
+  if (framing_known_ || current_ != Command::status) return false;
+  if (reason == Failure::timeout) return true;
+  // A reply of the other framing's length (32 bytes where the Xtreme's 33 were expected): the
+  // boiler answers, in the other framing. A garbled reply of the expected length shows the
+  // framing is right and the line noisy.
+  const Model other = model_ == Model::xtreme ? Model::hre : Model::xtreme;
+  return reason == Failure::short_frame && reply_.size() == reply_size(Command::status, other);
+}
+
+void Session::on_silence(TimePoint now) {
   // The boiler may still answer a request that timed out. Hold the next request back for one
   // more reply_timeout, so that a late reply arrives while nothing is outstanding and is
-  // discarded, rather than being taken for the next command's reply (which, on a boiler without
-  // checksums, an unsupported and so silent next command would let through).
-  if (reason == Failure::timeout || reason == Failure::short_frame) {
-    late_window_end_ = now + config_.reply_timeout;
-  }
-  Failure counted = reason;
-  if (reason == Failure::timeout && current_ != Command::status && status_ok_) {
+  // discarded (and credits its command); and confirm every reply until one is confirmed, so that
+  // a reply later still is not taken for the answer to a silent later command.
+  late_window_end_ = now + config_.reply_timeout;
+  late_command_ = current_;
+  late_bytes_ = 0;
+  late_reply_possible_ = true;
+  Failure counted = Failure::timeout;
+  if (current_ != Command::status && status_ok_) {
     // Silence from a boiler that answers its status request this very cycle: the command may be
     // one this firmware does not know.
     if (schedule_.is_unsupported(current_)) {
       counted = Failure::unsupported;
       schedule_.missed(current_, cycle_);
     } else if (schedule_.missed(current_, cycle_)) {
-      events_.push_back(SupportChanged{current_, false});
+      events_.push_back(SupportChanged{current_, false, kMissesBeforeUnsupported});
     }
-  } else if (reason == Failure::short_frame || reason == Failure::checksum ||
-             reason == Failure::implausible) {
-    schedule_.heard(current_);
   }
-  ++counters_.failures[static_cast<int>(counted)];
-  events_.push_back(RequestFailed{current_, counted, std::move(reply_), rule});
+  fail(counted, now);
+}
+
+void Session::on_garbled(Failure reason, TimePoint now, std::string_view rule) {
+  if (reason == Failure::short_frame) {
+    late_window_end_ = now + config_.reply_timeout;  // the rest may still come
+    late_command_ = current_;
+    late_bytes_ = reply_.size();
+  }
+  // Some reply arrived: the boiler does answer this command, so its run of misses ends (and a
+  // whole reply, if garbled, shows a command marked unsupported answers after all).
+  const bool whole = reply_.size() >= reply_size(current_, model_);
+  if (schedule_.heard(current_, whole)) events_.push_back(SupportChanged{current_, true});
+  fail(reason, now, rule);
+}
+
+void Session::fail(Failure reason, TimePoint now, std::string_view rule) {
+  ++counters_.failures[static_cast<int>(reason)];
+  if (switch_framing_after(reason)) model_ = model_ == Model::xtreme ? Model::hre : Model::xtreme;
+  events_.push_back(RequestFailed{current_, reason, std::move(reply_), rule});
   reply_.clear();
-  if (current_ == Command::status) {
-    // Not answered in this framing: the next cycle tries the other one.
-    if (!framing_known_) model_ = model_ == Model::xtreme ? Model::hre : Model::xtreme;
-    // A boiler that does not answer its status request will not answer the rest either.
-    if (reason == Failure::timeout) queue_.clear();
-  }
+  // A confirming read that failed leaves its first read unconfirmed: its values wait a cycle.
+  first_read_[static_cast<std::size_t>(command_index(current_))].clear();
+  // A boiler that does not answer its status request will not answer the rest either.
+  if (current_ == Command::status && (reason == Failure::timeout || reason == Failure::io))
+    queue_.clear();
   after_exchange(now);
 }
 
 void Session::after_exchange(TimePoint now) {
   phase_ = Phase::ready_to_send;
   ready_since_ = now;
-  while (!queue_.empty() && !fits(queue_.front())) {
-    queue_.pop_front();  // stays due: it is sent next cycle
-    confirm_next_ = false;
+  // A confirming read always fits: its first read was planned with it.
+  while (!queue_.empty() && !(confirm_next_ && queue_.front() == current_) &&
+         !fits(queue_.front())) {
+    ++counters_.deferred[command_index(queue_.front())];
+    queue_.pop_front();  // stays due: the most overdue goes first next cycle
   }
   if (queue_.empty()) end_cycle(now);
 }
@@ -261,6 +363,9 @@ bool Session::fits(Command c) const {
     }
     if (slowest) expected = *slowest;
   }
+  // Where a confirming read may follow, both reads and the quiet time between them.
+  if (needs_confirmation(c, model_) || late_reply_possible_)
+    expected = 2 * expected + config_.settle;
   return send_after() + expected <= cycle_started_ + config_.cycle_budget;
 }
 

@@ -14,25 +14,52 @@
 // cycle early: a silent boiler costs one timeout per cycle, not one per command.
 //
 // Meeting real boilers. With detect_model the framing is found on each (re)opened link: the
-// status request goes out plain (HRE, CW6) and, when that fails, with the Xtreme's XOR byte on
-// the next cycle, alternating until one is answered; until then a cycle is that one request.
-// A command that keeps timing out while the status request is answered is marked unsupported
-// (ScheduleState) and asked again only rarely; its later misses count as `unsupported`. A frame
-// that breaks a cross-field rule is read again at once, and accepted when the same bytes come
-// back (a stable frame is the boiler's own data, not noise; protocol.md 13). With a cycle_budget
-// a command is only sent when its reply is expected within the budget; the rest waits a cycle.
+// status request goes out plain (HRE, CW6) and, after a timeout or a reply of the other framing's
+// length, with the Xtreme's XOR byte on the next cycle, alternating until one is answered; a
+// garbled reply of the expected length does not switch (it shows the framing is right). Until then
+// a cycle is that one request. A command that keeps timing out, with no reply of any kind in
+// between, while the status request is answered is marked unsupported (ScheduleState) and asked
+// again with a growing back-off; its later misses count as `unsupported`. A reply that arrives
+// after its request timed out credits the command all the same.
+//
+// Trust (protocol.md 19). A reply without a checksum is confirmed before its values come out:
+// fields unchanged since the last trusted reply are confirmed by history; changed ones by a second
+// read at once that repeats them within the field's tolerance (integrity.h). A field the two reads
+// dispute leaves its values out (ReplyDecoded::disputed) and counts the reply as `unconfirmed`.
+// After a timeout every reply, checksummed or not, is confirmed until one is: a late reply to the
+// timed-out request cannot pass for the answer to a silent later one. Only structural rules reject
+// a frame; a frame breaking a cross-field rule is accepted when the fields the rule concerns
+// repeat. With a cycle_budget a command is only sent when its replies (two where they need
+// confirming) are expected within the budget; the rest waits, the most overdue first, and is
+// counted as deferred.
+//
+// Transitions (phase, event -> action, next phase):
+//   idle           begin_cycle                 queue status + due commands      ready_to_send
+//   ready_to_send  line quiet (send_after)     take_transmit                    awaiting_reply
+//   awaiting_reply reply_size bytes            hold the reply                   settling
+//   awaiting_reply more bytes than a frame     on_garbled(implausible)          ready_to_send
+//   awaiting_reply reply_timeout               on_silence / on_garbled(short)   ready_to_send
+//   settling       any byte                    on_garbled(implausible)          ready_to_send
+//   settling       quiet for `settle`          finish_reply: frame, rules,      ready_to_send
+//                                              confirmation (may queue a
+//                                              confirming read first)
+//   any            link lost                   fail(io), end the cycle          idle
+//   ready_to_send  queue empty (or nothing     end_cycle                        idle
+//                  fits the budget)
 #pragma once
 
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <variant>
 
 #include "protocol/bytes.h"
 #include "protocol/command.h"
+#include "protocol/integrity.h"
 #include "protocol/model.h"
 #include "protocol/reading.h"
 #include "protocol/result.h"
@@ -53,9 +80,10 @@ struct SessionConfig {
   // Quiet time that proves a reply complete and aligned, and gap before the next request
   // (protocol.md 13, recommendation 5: 100-200 ms between a reply and the next command).
   Duration settle = std::chrono::milliseconds(150);
-  // A command other than status is sent only while its expected reply (its last duration, or
-  // reply_timeout before it has one) still ends within this time from the cycle's start; the
-  // rest stays due for the next cycle. 0: no limit. The plugin passes the read interval.
+  // A command other than status is sent only while its expected replies (its last duration, or
+  // that of the slowest command timed, or reply_timeout before any; twice where a confirming read
+  // may follow) still end within this time from the cycle's start; the rest stays due for the
+  // next cycle. 0: no limit. The plugin passes the read interval.
   Duration cycle_budget{0};
   Schedule schedule;
 };
@@ -64,17 +92,20 @@ struct SessionConfig {
 struct Transmit {
   Command command;
   Bytes bytes;
-  bool drain_first = true;
 };
 
 struct ReplyDecoded {
   Command command;
-  Reading reading;
+  Reading reading;    // decoded from the trusted bytes
   Duration duration;  // request's first byte to reply's last
-  Bytes raw;          // the reply as received (32 or 33 bytes)
-  // Not empty: the frame breaks this cross-field rule but came back identical, so it is taken
-  // for the boiler's own data.
+  Bytes raw;          // the (last) reply as received (32 or 33 bytes)
+  // Set when two reads disputed some fields: the reading decoded with the other read's bytes
+  // there. A value that differs between `reading` and `disputed` is not confirmed: not exported.
+  std::optional<Reading> disputed;
+  // Not empty: the frame breaks this cross-field rule but its fields repeated on a second read,
+  // so it is taken for the boiler's own data.
   std::string_view despite_rule = {};
+  int reads = 1;  // requests this reply took (2 with a confirming read)
 };
 struct RequestFailed {
   Command command;
@@ -90,18 +121,30 @@ struct FramingFound {
 struct SupportChanged {
   Command command;
   bool supported;
+  int misses = 0;  // unanswered requests in a row that marked it
+};
+// A value outside its sensor's physical range: unknown, not exported (first time per link open).
+struct ValueOutOfRange {
+  Command command;
+  std::string_view field;  // integrity.h's field name, e.g. "return"
+  std::int64_t raw;
 };
 struct CycleDone {
   unsigned long cycle;
   bool status_ok;  // the status request of this cycle returned a valid frame
 };
-using Event = std::variant<ReplyDecoded, RequestFailed, CycleDone, FramingFound, SupportChanged>;
+using Event = std::variant<ReplyDecoded, RequestFailed, CycleDone, FramingFound, SupportChanged,
+                           ValueOutOfRange>;
 
 struct SessionCounters {
   std::array<std::uint64_t, kCommandCount> requests{};
   std::array<std::uint64_t, kFailureCount> failures{};
   std::array<std::optional<Duration>, kCommandCount> last_duration{};
   std::uint64_t discarded_bytes = 0;  // input that arrived while no request was outstanding
+  // Due commands left for a later cycle because the cycle budget could not fit them.
+  std::array<std::uint64_t, kCommandCount> deferred{};
+  // Values outside their physical range, by integrity.h field name (a string literal).
+  std::map<std::string_view, std::uint64_t> out_of_range;
 };
 
 class Session {
@@ -146,10 +189,20 @@ class Session {
  private:
   enum class Phase { idle, ready_to_send, awaiting_reply, settling };
 
+  // Failure policies, one per kind of trouble.
+  void on_silence(TimePoint now);                 // nothing (or too little) before the deadline
+  void on_garbled(Failure reason, TimePoint now,  // a reply that cannot be used
+                  std::string_view rule = {});
   void fail(Failure reason, TimePoint now, std::string_view rule = {});
+  // While the framing is being found: try the other one after this failure of the status request?
+  bool switch_framing_after(Failure reason) const;
   void finish_reply(TimePoint now);
+  // A structurally valid reply whose data bytes are `data`: confirm or accept it.
+  void take_reply(ByteView data, std::string_view cross_rule, FieldSet cross_fields, TimePoint now);
+  void accept(const Confirmation& merged, std::string_view despite_rule, int reads, TimePoint now);
+  void count_out_of_range(ByteView data);
   void enqueue_due(bool with_status);
-  // Whether c's expected reply still ends within the cycle budget.
+  // Whether c's expected replies still end within the cycle budget.
   bool fits(Command c) const;
   void after_exchange(TimePoint now);
   void end_cycle(TimePoint now);
@@ -170,16 +223,25 @@ class Session {
   Phase phase_ = Phase::idle;
   std::deque<Command> queue_;
   Command current_ = Command::status;
-  bool confirming_ = false;    // the current request reads a rejected frame again
-  bool confirm_next_ = false;  // the next request is such a second read
+  bool confirming_ = false;    // the current request is a confirming read
+  bool confirm_next_ = false;  // the next request is one
+  // A request timed out and no reply was confirmed since: its reply may still be on its way.
+  bool late_reply_possible_ = false;
   TimePoint cycle_started_{};
   TimePoint sent_at_{};
-  TimePoint ready_since_{};      // when the next request became due
-  TimePoint late_window_end_{};  // after a timeout: no request before this
+  TimePoint ready_since_{};                 // when the next request became due
+  TimePoint late_window_end_{};             // after a timeout: no request before this
+  Command late_command_ = Command::status;  // the request that timed out
+  std::size_t late_bytes_ = 0;              // bytes that arrived for it in its late window
   TimePoint last_rx_{};
   bool has_rx_ = false;
   Bytes reply_;
-  std::array<Bytes, kCommandCount> rejected_;  // the last frame a cross-field rule rejected
+  // Per command: the last trusted bytes, and a first read awaiting its confirming read.
+  std::array<TrustedFrame, kCommandCount> history_;
+  std::array<Bytes, kCommandCount> first_read_;
+  std::array<FieldSet, kCommandCount> must_repeat_;  // fields of a broken cross-field rule
+  std::array<std::string_view, kCommandCount> broken_rule_;
+  std::array<FieldSet, kCommandCount> said_out_of_range_;
   std::deque<Event> events_;
   SessionCounters counters_;
 };

@@ -2,6 +2,7 @@
 #include "protocol/status.h"
 
 #include "protocol/command.h"
+#include "protocol/plausibility.h"
 
 namespace intergas {
 
@@ -26,13 +27,13 @@ constexpr std::string_view kFlagNames[kFlagCount] = {
     "grad_flag",
 };
 
-// A temperature, or nullopt for 0x7FFF and for an open sensor (protocol.md 4.2: -51.00 and
-// -50.81 on HRE/Xtreme, about -31.8 on the CW6).
+// A temperature, or nullopt for 0x7FFF, for an open sensor (protocol.md 4.2: -51.00 and -50.81 on
+// HRE/Xtreme, about -31.8 on the CW6) and for a value outside the sensor's range (19).
 std::optional<double> temperature(ByteView b, std::size_t at, Model m) {
   const std::int16_t raw = read_i16le(b, at);
   if (raw == kNotAvailable) return std::nullopt;
   const double celsius = raw / 100.0;
-  if (celsius <= unconnected_below_celsius(m)) return std::nullopt;
+  if (celsius <= unconnected_below_celsius(m) || !celsius_in_range(celsius)) return std::nullopt;
   return celsius;
 }
 
@@ -81,7 +82,8 @@ StatusReading decode_status(ByteView data, Model m) {
   r.return_celsius = temperature(data, 4, m);
   r.dhw_celsius = temperature(data, 6, m);
   r.boiler_celsius = temperature(data, 8, m);
-  r.setpoint_ch_celsius = temperature(data, 14, m);
+  // Structural (plausibility.h: 0..100 C), so never out of range here.
+  r.setpoint_ch_celsius = read_i16le(data, 14) / 100.0;
   r.status_code = data[24];
   r.rf_status = data[25];
   r.heat_demand_flags = data[26];
@@ -94,11 +96,14 @@ StatusReading decode_status(ByteView data, Model m) {
   // protocol.md 5.4: bytes 12-13 mean nothing without the pressure-sensor flag (the CW6 sends
   // "6.00 bar" with the flag clear, 14.3).
   const std::int16_t pressure_raw = read_i16le(data, 12);
-  if (r.flag(Flag::pressure_sensor) && pressure_raw != kNotAvailable) {
+  if (r.flag(Flag::pressure_sensor) && pressure_raw >= 0 && pressure_raw <= kMaxBar * 100) {
     r.pressure_bar = pressure_raw / 100.0;
   }
   // protocol.md 5.1: io_curr is int16 in 0.01 uA (TV flame_current); 1 uA = 1e-6 A.
-  r.ionisation_current_amperes = read_i16le(data, 22) / 1e8;
+  const std::int16_t io_raw = read_i16le(data, 22);
+  if (io_raw >= 0 && io_raw <= kMaxIonisationMicroamps * 100) {
+    r.ionisation_current_amperes = io_raw / 1e8;
+  }
 
   if (m == Model::xtreme) {
     // protocol.md 5.6: 10-11 flue gas, 16-17 outside; fan and pump moved to D2; 18-21 unknown.
@@ -106,9 +111,11 @@ StatusReading decode_status(ByteView data, Model m) {
     r.outside_celsius = temperature(data, 16, m);
   } else {
     r.outside_celsius = temperature(data, 10, m);
-    r.fan_speed_target_rpm = read_u16le(data, 16);
-    r.fan_speed_actual_rpm = read_u16le(data, 18);
-    r.fan_pwm_ratio = read_u16le(data, 20) / 1000.0;  // 0.1 % units
+    const std::uint16_t target = read_u16le(data, 16), actual = read_u16le(data, 18);
+    if (target <= kMaxFanRpm) r.fan_speed_target_rpm = target;
+    if (actual <= kMaxFanRpm) r.fan_speed_actual_rpm = actual;
+    const std::uint16_t pwm = read_u16le(data, 20);  // 0.1 % units
+    if (pwm <= kMaxFanPwmPermille) r.fan_pwm_ratio = pwm / 1000.0;
   }
   return r;
 }

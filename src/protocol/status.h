@@ -72,7 +72,7 @@ struct StatusReading {
   std::optional<std::uint16_t> fan_speed_target_rpm;  // bytes 16-17 (HRE only)
   std::optional<std::uint16_t> fan_speed_actual_rpm;  // bytes 18-19 (HRE only)
   std::optional<double> fan_pwm_ratio;                // bytes 20-21, 0.1 % units -> 0..1 (HRE only)
-  double ionisation_current_amperes = 0;              // bytes 22-23, 0.01 uA units
+  std::optional<double> ionisation_current_amperes;   // bytes 22-23, 0.01 uA units
   std::uint8_t status_code = 0;                       // byte 24, display code (protocol.md 6)
   std::uint8_t rf_status = 0;                         // byte 25, undecoded (RF thermostat bits?)
   std::uint8_t heat_demand_flags = 0;                 // byte 26

@@ -198,6 +198,7 @@ TEST(MetricTypes, EveryDispatchedMetricHasItsContractKind) {
   h.checksummed_framing = true;
   for (auto& s : h.supported) s = true;
   for (auto& d : h.counters.last_duration) d = std::chrono::milliseconds(1);
+  h.counters.out_of_range["supply"] = 1;
   Schedule every;
   for (Command c : kAllCommands) every.set_every(c, 1);
   const std::size_t data_count = out.size();

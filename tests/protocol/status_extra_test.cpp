@@ -80,7 +80,12 @@ TEST(DecodeStatusExtra, ReadsNegativeAndPositiveHundredths) {
 }
 
 TEST(DecodeStatusExtra, EqualityNoticesEveryByte) {
-  const Bytes base = golden::frame(golden::kLcXtremeStatusExtra);
+  Bytes base = golden::frame(golden::kLcXtremeStatusExtra);
+  // Room fields at 13.28 C (0x0530) instead of 0x7FFF, so a flipped bit stays in range and known.
+  for (std::size_t i = 4; i < 18; i += 2) {
+    base[i] = 0x30;
+    base[i + 1] = 0x05;
+  }
   const StatusExtraReading a = decode_status_extra(ByteView(base).first(32), Model::xtreme);
   for (std::size_t i = 0; i < 32; ++i) {
     Bytes changed = base;

@@ -97,17 +97,22 @@ INSTANTIATE_TEST_SUITE_P(Section14, PublishedStatus,
                          ::testing::ValuesIn(golden::frames_answering(Command::status)),
                          [](const auto& p) { return std::string(p.param.name); });
 
-TEST(DecodeStatus, Cw6FrameReadAsHreKeepsItsOpenSensorsAsValues) {
-  // -31.77 is only "open" on the CW6: the threshold is per model (protocol.md 4.2).
-  const StatusReading r = decode_golden(golden::kKhCw6Status, Model::hre);
-  EXPECT_EQ(r.boiler_celsius, -31.77);
-  EXPECT_EQ(r.outside_celsius, -31.78);
+TEST(DecodeStatus, Cw6FrameReadAsHreHidesItsOpenSensorsToo) {
+  // The plain framing does not tell a CW6 from an HRE: its open-sensor value (-31.77, KH's frame,
+  // protocol.md 4.2) is unknown whichever plain-framing Model is set.
+  for (Model m : {Model::hre, Model::cw6}) {
+    const StatusReading r = decode_golden(golden::kKhCw6Status, m);
+    EXPECT_FALSE(r.boiler_celsius.has_value()) << model_name(m);
+    EXPECT_FALSE(r.outside_celsius.has_value()) << model_name(m);
+  }
+  // The Xtreme's bound stays at -50 C: its frames carry the XOR and the other layout.
+  EXPECT_EQ(decode_golden(golden::kKhCw6Status, Model::xtreme).boiler_celsius, -31.77);
 }
 
 TEST(DecodeStatus, XtremeLayoutIgnoresBytes18To21) {
   Bytes a = golden::frame(golden::kLcXtremeStatus);
   Bytes b = a;
-  for (std::size_t i = 18; i < 22; ++i) b[i] = 0x5A;
+  for (std::size_t i = 18; i < 22; ++i) b[i] = 0x01;  // 257 rpm, 25.7 %: in range on an HRE
   EXPECT_EQ(decode_status(ByteView(a).first(32), Model::xtreme),
             decode_status(ByteView(b).first(32), Model::xtreme));
   EXPECT_NE(decode_status(ByteView(a).first(32), Model::hre),
@@ -153,12 +158,15 @@ TEST(FlagName, UsesTheMetricLabels) {
 TEST(DecodeStatus, ReadsNegativeTemperatures) {
   FrameBuilder f;
   f.u8(0, 0xF3).u8(1, 0xFD);  // 0xFDF3 = -525
-  f.i16(2, -4999);            // just above the open-sensor threshold
+  f.i16(2, -4999);            // just above the Xtreme's open-sensor threshold
   f.i16(4, -5000);            // at the threshold: open
-  const StatusReading r = decode_status(f.bytes(), Model::hre);
+  const StatusReading r = decode_status(f.bytes(), Model::xtreme);
   EXPECT_EQ(r.heat_exchanger_celsius, -5.25);
   EXPECT_EQ(r.supply_celsius, -49.99);
   EXPECT_EQ(r.return_celsius, std::nullopt);
+  // Plain framing: the CW6's -30 C bound on every model (protocol.md 4.2).
+  EXPECT_EQ(decode_status(f.bytes(), Model::hre).heat_exchanger_celsius, -5.25);
+  EXPECT_EQ(decode_status(f.bytes(), Model::hre).supply_celsius, std::nullopt);
 }
 
 TEST(DecodeStatus, Cw6ThresholdIsMinusThirty) {
@@ -176,7 +184,7 @@ TEST(DecodeStatus, NotAvailableSentinelIsAbsent) {
   EXPECT_EQ(r.heat_exchanger_celsius, std::nullopt);
   EXPECT_EQ(r.dhw_celsius, std::nullopt);
   EXPECT_EQ(r.pressure_bar, std::nullopt);
-  EXPECT_EQ(r.supply_celsius, 327.66);
+  EXPECT_EQ(r.supply_celsius, std::nullopt);  // 327.66 C: outside -55..130 C, unknown
 }
 
 TEST(DecodeStatus, PressureNeedsTheSensorFlag) {
@@ -193,7 +201,7 @@ TEST(DecodeStatus, ReadsFullRangeFanFields) {
   FrameBuilder f;
   f.u8(16, 0xFF).u8(17, 0xFF).i16(18, 4899).i16(20, 337);
   const StatusReading r = decode_status(f.bytes(), Model::hre);
-  EXPECT_EQ(r.fan_speed_target_rpm, 65535);  // unsigned, not -1
+  EXPECT_EQ(r.fan_speed_target_rpm, std::nullopt);  // 65535 (unsigned): above 10000 rpm, unknown
   EXPECT_EQ(r.fan_speed_actual_rpm, 4899);
   EXPECT_EQ(r.fan_pwm_ratio, 0.337);
 }

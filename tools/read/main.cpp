@@ -202,9 +202,12 @@ void print_report(const CycleReport& report, const Options& o, Model model) {
     switch (o.format) {
       case Format::table:
         out += format_table(r.reading, model) + "\n";
+        if (r.disputed) {
+          out += "  (two reads disagreed on some of these values: --json leaves them out)\n";
+        }
         break;
       case Format::json:
-        append_reading_metrics(r.reading, metrics);
+        append_reply_metrics(r, metrics);
         break;
       case Format::raw:
         out += std::string(command_name(r.command)) + " " + to_hex(r.raw) + "\n";

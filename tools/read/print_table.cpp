@@ -63,7 +63,9 @@ std::string status_table(const StatusReading& r, Model m) {
     t.number("fan speed actual", r.fan_speed_actual_rpm, "rpm", "n/a", "%.0f");
     if (r.fan_pwm_ratio) t.number("fan PWM", *r.fan_pwm_ratio * 100, "%", "%.1f");
   }
-  t.number("ionisation current", r.ionisation_current_amperes * 1e6, "uA");
+  if (r.ionisation_current_amperes) {
+    t.number("ionisation current", *r.ionisation_current_amperes * 1e6, "uA");
+  }
   const StatusCodeInfo* info = find_status_code(r.status_code);
   t.row("status", info ? with_code(r.status_code, info->name, info->description)
                        : with_code(r.status_code, "unknown"));

@@ -80,7 +80,7 @@ Bytes encode_status(const StatusReading& s, Model m,
     put_u16(b, 18, s.fan_speed_actual_rpm.value_or(0));
     put_u16(b, 20, s.fan_pwm_ratio ? scaled_u16(*s.fan_pwm_ratio, 1000) : 0);  // 0.1 % units
   }
-  put_u16(b, 22, scaled_i16(s.ionisation_current_amperes, 1e8));  // 0.01 uA units
+  put_u16(b, 22, scaled_i16(s.ionisation_current_amperes.value_or(0.0), 1e8));  // 0.01 uA units
   b[24] = s.status_code;
   b[25] = s.rf_status;
   b[26] = s.heat_demand_flags;
