@@ -6,6 +6,7 @@
 
 #include "protocol/counters.h"
 #include "protocol/status.h"
+#include "protocol/status_extra.h"
 
 namespace intergas {
 
@@ -55,7 +56,7 @@ Verdict status_verdict(ByteView b, Model m) {
 
 Verdict status_extra_verdict(ByteView b) {
   const std::int16_t flow = read_i16le(b, 0);
-  if (flow != kNotAvailable && !in_range(flow, 0, 60 * 100))
+  if (flow != kNotAvailable && !in_range(flow, 0, kMaxTapFlowLitresPerMinute * 100))
     return broken("tap flow (bytes 0-1) in 0..60 l/min");
   constexpr std::size_t kRoomFields[] = {4, 6, 8, 10, 12, 14, 16};
   for (std::size_t at : kRoomFields) {

@@ -33,6 +33,10 @@ struct StatusExtraReading {
 
 StatusExtraReading decode_status_extra(ByteView data, Model m);
 
+// The highest tap flow a boiler can report (plausibility.cpp rejects more; the counter guard
+// bounds the water meter by it).
+inline constexpr int kMaxTapFlowLitresPerMinute = 60;
+
 // S2 byte 2 as a pump duty ratio, (200 - b) / 200 (inverted PWM); nullopt for b > 200, which is no
 // duty cycle (protocol.md 8, 18.4). For the decoder and for anyone holding the raw byte.
 std::optional<double> pump_pwm_ratio_of(std::uint8_t pump_raw);
