@@ -17,10 +17,11 @@
 //   a bound well above anything a burner can do.
 // * gas_liters (ch, dhw): the MaxGasRate option, default kDefaultMaxGasRate = 8 m3/h. The largest
 //   boilers of the families read here are the "36" ones (Kombi Kompakt HRE 36/xx, Xtreme 36;
-//   protocol.md 1, 15), whose model number is their nominal hot-water load of about 36 kW. On
-//   G25 (Hi 29.25 MJ/m3 = 8.125 kWh/m3, the leanest common natural gas) that burns
-//   36 / 8.125 = 4.4 m3/h; the boiler's own figure is an estimate that can read ~16 % high
-//   (protocol.md 9): 5.1 m3/h. 8 m3/h leaves 55 % margin (a 45 kW load would still fit):
+//   protocol.md 1, 15), named for a hot-water load of about 36 kW (the name's figure, not checked
+//   against a datasheet here: the margin allows for it). On G25, the L-gas reference (Hi 29.25
+//   MJ/m3 = 8.125 kWh/m3, leaner than the Dutch grid's G25.3 and any H-gas), 36 kW burns
+//   36 / 8.125 = 4.4 m3/h; the boiler's own figure is an estimate that read ~16 % high on one
+//   HRE (protocol.md 9): 5.1 m3/h. 8 m3/h leaves 55 % margin (a 45 kW load would still fit):
 //   8000 L/h is one litre per 450 ms.
 // * dhw_water_liters: the highest tap flow the plausibility rules accept (60 l/min,
 //   kMaxTapFlowLitresPerMinute in protocol/status_extra.h): one litre per second.
@@ -34,8 +35,8 @@
 // within the bound of the one before) are the boiler's own: a real reset or a replaced
 // controller. The last of them becomes the new baseline and is let through as the boiler sends it
 // (the wraps are forgotten), once, with its own verdict for the log. A single stray value followed
-// by the normal one is dropped silently, so a counter never freezes for good and never jumps on
-// one read. The first value of a series is its baseline.
+// by the normal one is only dropped (it starts no new baseline), so a counter never freezes for
+// good and never jumps on one read. The first value of a series is its baseline.
 #pragma once
 
 #include <cstdint>
