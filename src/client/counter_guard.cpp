@@ -2,7 +2,6 @@
 
 #include <cassert>
 #include <cmath>
-#include <iterator>
 
 #include "client/metric_types.h"
 #include "protocol/counters.h"
@@ -15,7 +14,8 @@ namespace {
 using std::chrono::hours;
 using std::chrono::seconds;
 
-constexpr std::int64_t kSecondsPerHour = 3600;  // operation_seconds are hours x 3600
+// operation_seconds count hours in seconds.
+constexpr std::int64_t kSecondsPerHour = seconds(hours(1)).count();
 constexpr Duration kIgnitionSequence = seconds(10);
 constexpr Duration kLitreAtMaxTapFlow =
     std::chrono::duration_cast<Duration>(std::chrono::minutes(1)) / kMaxTapFlowLitresPerMinute;
@@ -46,26 +46,6 @@ const CounterBound* find_counter_bound(std::string_view type, std::string_view t
     if (row.type == type && row.type_instance == type_instance) return &row;
   }
   return nullptr;
-}
-
-std::string_view verdict_name(CounterVerdict v) {
-  switch (v) {
-    case CounterVerdict::unguarded:
-      return "unguarded";
-    case CounterVerdict::baseline:
-      return "baseline";
-    case CounterVerdict::passed:
-      return "passed";
-    case CounterVerdict::wrapped:
-      return "wrapped";
-    case CounterVerdict::held_lower:
-      return "held_lower";
-    case CounterVerdict::held_too_high:
-      return "held_too_high";
-    case CounterVerdict::rebaselined:
-      return "rebaselined";
-  }
-  return "unknown";
 }
 
 CounterGuard::CounterGuard(double max_gas_rate)

@@ -73,18 +73,17 @@ enum class CounterVerdict {
   unguarded,      // not a counter of the boiler's data (a gauge, a link counter): dispatch as is
   baseline,       // the first value of its series: dispatched
   passed,         // within the bound: dispatched
-  wrapped,        // a 16-bit count wrapped: dispatched, continuing upward
+  wrapped,        // a count wrapped at its width: dispatched, continuing upward
   held_lower,     // below the last value let through: not dispatched
   held_too_high,  // above what can have happened since: not dispatched
   rebaselined,    // held values agreed kConfirmReads times: the new baseline, dispatched
 };
-std::string_view verdict_name(CounterVerdict v);  // "held_lower", ... for the log
 
 struct CounterCheck {
   CounterVerdict verdict = CounterVerdict::unguarded;
   std::int64_t value = 0;  // to dispatch; for a held one, the value held (as received)
   std::int64_t last = 0;   // the last value dispatched for the series before this one
-  int agreeing = 0;        // held: reads in a row so far that agree with this one
+  int agreeing = 0;        // held or rebaselined: reads in a row that agree, this one included
   std::uint64_t held = 0;  // values of this series held since start, this one included
   bool dispatch() const {
     return verdict != CounterVerdict::held_lower && verdict != CounterVerdict::held_too_high;
