@@ -16,7 +16,7 @@ using std::chrono::seconds;
 
 // operation_seconds count hours in seconds.
 constexpr std::int64_t kSecondsPerHour = seconds(hours(1)).count();
-constexpr Duration kIgnitionSequence = seconds(10);
+constexpr Duration kIgnitionSequence = seconds(5);
 constexpr Duration kLitreAtMaxTapFlow =
     std::chrono::duration_cast<Duration>(std::chrono::minutes(1)) / kMaxTapFlowLitresPerMinute;
 

@@ -13,8 +13,9 @@
 // * operation_seconds (hours x 3600): one hour per hour elapsed, plus one: step 3600, 1 h.
 // * burner_starts, events (power_loss, ignition_failure, flame_loss, reset): each is one ignition
 //   sequence (prepurge, ignition, safety time; an attempt after a flame loss or a reset starts
-//   one too) or one start-up of the controller, which take many seconds: at most one per 10 s,
-//   a bound well above anything a burner can do.
+//   one too) or one start-up of the controller: fan prepurge, spark and flame proof take well
+//   over 5 s, so at most one per 5 s. A bound a real boiler could beat would freeze the series
+//   while it did (each read too far above the one before to confirm it), hence the margin.
 // * gas_liters (ch, dhw): the MaxGasRate option, default kDefaultMaxGasRate = 8 m3/h. The largest
 //   boilers of the families read here are the "36" ones (Kombi Kompakt HRE 36/xx, Xtreme 36;
 //   protocol.md 1, 15), named for a hot-water load of about 36 kW (the name's figure, not checked

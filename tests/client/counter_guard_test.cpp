@@ -122,12 +122,12 @@ TEST_F(CounterGuardTest, WaterRisesAtMostAtTheHighestTapFlow) {
   EXPECT_EQ(at(seconds(0), derive("dhw_water_liters", "", 561)).verdict, CounterVerdict::passed);
 }
 
-TEST_F(CounterGuardTest, StartsRiseAtMostOnePerTenSeconds) {
-  // 60 s: 6 ignition sequences, plus one: 7.
+TEST_F(CounterGuardTest, StartsRiseAtMostOnePerFiveSeconds) {
+  // 60 s: 12 ignition sequences, plus one: 13.
   at(seconds(0), derive("burner_starts", "dhw", 100));
-  EXPECT_EQ(at(seconds(60), derive("burner_starts", "dhw", 108)).verdict,
+  EXPECT_EQ(at(seconds(60), derive("burner_starts", "dhw", 114)).verdict,
             CounterVerdict::held_too_high);
-  EXPECT_EQ(at(seconds(0), derive("burner_starts", "dhw", 107)).verdict, CounterVerdict::passed);
+  EXPECT_EQ(at(seconds(0), derive("burner_starts", "dhw", 113)).verdict, CounterVerdict::passed);
 }
 
 TEST_F(CounterGuardTest, ASixteenBitHoursCountWrapsUpward) {
@@ -145,7 +145,7 @@ TEST_F(CounterGuardTest, ASixteenBitHoursCountWrapsUpward) {
 
 TEST_F(CounterGuardTest, ASixteenBitEventCountWrapsUpward) {
   at(seconds(0), resets(65535));
-  const CounterCheck c = at(minutes(1), resets(2));  // 3 resets in a minute: at most 7
+  const CounterCheck c = at(minutes(1), resets(2));  // 3 resets in a minute: at most 13
   EXPECT_EQ(c.verdict, CounterVerdict::wrapped);
   EXPECT_EQ(c.value, 65538);
 }
@@ -163,7 +163,7 @@ TEST_F(CounterGuardTest, TwentyFourBitCountsDoNotWrapAtSixteenBits) {
 
 TEST_F(CounterGuardTest, AConfirmedLowerValueBecomesTheBaselineOnce) {
   at(seconds(0), resets(4051));
-  // A replaced controller counts from 12; three reads agree (each within 7 of the one before).
+  // A replaced controller counts from 12; three reads agree (each within 13 of the one before).
   const CounterCheck first = at(minutes(1), resets(12));
   EXPECT_EQ(first.verdict, CounterVerdict::held_lower);
   EXPECT_EQ(first.agreeing, 1);
