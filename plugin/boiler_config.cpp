@@ -47,6 +47,15 @@ std::optional<std::string> read_seconds(const oconfig_item_t& item, double min_s
   return std::nullopt;
 }
 
+// MaxGasRate: m3/h in [1, 100] (client/counter_guard.h: the default and why).
+std::optional<std::string> read_gas_rate(const oconfig_item_t& item, double& out) {
+  const auto v = single_number(item);
+  if (!v || !std::isfinite(*v) || *v < 1 || *v > 100)
+    return std::string("expects one number of m3/h from 1 to 100");
+  out = *v;
+  return std::nullopt;
+}
+
 std::optional<std::string> read_schedule(const oconfig_item_t& item, BoilerConfig& b) {
   const char* usage =
       "expects a command and a number of reads (1-100000) or \"off\", "
@@ -150,6 +159,8 @@ std::optional<std::string> parse_boiler(const oconfig_item_t& block,
       problem = read_seconds(c, 1, 300, b.health_interval);
     } else if (key_is(c, "ReconnectMaxDelay")) {
       problem = read_seconds(c, 1, 3600, b.reconnect_max);
+    } else if (key_is(c, "MaxGasRate")) {
+      problem = read_gas_rate(c, b.max_gas_rate);
     } else if (key_is(c, "Schedule")) {
       problem = read_schedule(c, b);
     } else if (key_is(c, "Exclude")) {
@@ -157,7 +168,7 @@ std::optional<std::string> parse_boiler(const oconfig_item_t& block,
     } else {
       problem =
           "unknown option (Device, Model, Interval, ReplyTimeout, SettleTime, "
-          "ConnectTimeout, ReconnectMaxDelay, HealthInterval, Schedule, Exclude)";
+          "ConnectTimeout, ReconnectMaxDelay, HealthInterval, MaxGasRate, Schedule, Exclude)";
     }
     if (problem) return error(option, *problem);
   }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "client/counter_guard.h"
 #include "client/metrics.h"
 #include "link/open_link.h"
 #include "protocol/command.h"
@@ -35,6 +36,7 @@ struct BoilerConfig {
   std::chrono::milliseconds health_interval{0};           // 0: the link accounting on every read
   std::array<std::optional<int>, kCommandCount> every{};  // from Schedule lines
   std::set<std::string> excluded;                         // "type" or "type/type_instance"
+  double max_gas_rate = kDefaultMaxGasRate;               // m3/h, bounds gas_liters
 
   // The command schedule for a given read interval: defaults, then the Schedule lines.
   Schedule schedule(std::chrono::milliseconds read_interval) const;

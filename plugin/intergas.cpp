@@ -10,6 +10,7 @@
 //       SettleTime 0.15                           # quiet time that proves a reply aligned
 //       ConnectTimeout 3                          # tcp:// only
 //       ReconnectMaxDelay 30                      # back-off cap (also capped at Interval)
+//       MaxGasRate 8                              # m3/h: bounds the gas counters
 //       Schedule "counters" 6                     # every N reads, or "off"
 //       Exclude "parameter" "flag/gp_switch"      # leave out types or type/instance
 //     </Boiler>
@@ -23,6 +24,7 @@
 
 #include <cstring>
 #include <exception>
+#include <map>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -30,6 +32,7 @@
 
 #include "boiler_config.h"
 #include "client/boiler_client.h"
+#include "client/counter_guard.h"
 #include "client/metrics.h"
 #include "client/poller.h"
 #include "collectd_api.h"
@@ -49,6 +52,9 @@ struct Boiler {
   int accounting_every = 1;  // reads between two dispatches of the link accounting
   c_complain_t open_complaint = C_COMPLAIN_INIT_STATIC;
   c_complain_t no_answer_complaint = C_COMPLAIN_INIT_STATIC;
+  // Every counter of the boiler's data passes it before dispatch (client/counter_guard.h).
+  CounterGuard counter_guard;
+  std::map<std::string, TimePoint> held_logged;  // per series: when a held value was last logged
 };
 
 // collectd calls config (once per <Plugin intergas> block), then init, reads, shutdown; the
@@ -85,10 +91,49 @@ void dispatch(const Boiler& b, const Metric& m, cdtime_t interval) {
   plugin_dispatch_values(&vl);
 }
 
+std::string series_name(const Metric& m) {
+  return m.type_instance.empty() ? m.type : m.type + "/" + m.type_instance;
+}
+
+// Passes a value through the boiler's counter guard: false when held (not dispatched); a counter
+// gets the value to dispatch (continued past a wrap). A new baseline is logged once, held values
+// at most once an hour per series (a calm log).
+bool pass_counter_guard(Boiler& b, Metric& m, TimePoint now) {
+  constexpr Duration kHeldLogPeriod = std::chrono::hours(1);
+  const CounterCheck c = b.counter_guard.check(m, now);
+  if (c.verdict == CounterVerdict::unguarded) return true;
+  const char* name = b.config.name.c_str();
+  if (c.verdict == CounterVerdict::rebaselined) {
+    INFO(
+        "intergas plugin: Boiler \"%s\": %s: %d reads agree on %lld (%lld dispatched before): "
+        "taken as the new baseline (the counter was reset or the controller replaced)",
+        name, series_name(m).c_str(), c.agreeing, static_cast<long long>(c.value),
+        static_cast<long long>(c.last));
+  }
+  if (c.dispatch()) {
+    m.derive = c.value;
+    return true;
+  }
+  auto [logged, first] = b.held_logged.try_emplace(series_name(m), now);
+  if (first || now - logged->second >= kHeldLogPeriod) {
+    logged->second = now;
+    INFO(
+        "intergas plugin: Boiler \"%s\": %s: %lld not dispatched: %s %lld, the last value "
+        "dispatched (%llu held so far; a value that stays is taken after %d reads)",
+        name, logged->first.c_str(), static_cast<long long>(c.value),
+        c.verdict == CounterVerdict::held_lower ? "below" : "too far above for the time since",
+        static_cast<long long>(c.last), static_cast<unsigned long long>(c.held), kConfirmReads);
+  }
+  return false;
+}
+
 // On the poller thread: one boiler finished a cycle.
 void on_report(std::size_t i, CycleReport&& report) {
   try {
-    const Boiler& b = *boilers[i];
+    Boiler& b = *boilers[i];
+    // The cycle's end stands for the time of its replies, which are at most a cycle older: well
+    // within the counter bounds' margins.
+    const TimePoint now = Clock::now();
     std::vector<Metric> metrics;
     for (const ReplyDecoded& reply : report.replies) {
       metrics.clear();
@@ -97,7 +142,9 @@ void on_report(std::size_t i, CycleReport&& report) {
       // between two reads (METRICS.md).
       const int every = std::max(1, b.schedule.every(reply.command));
       const cdtime_t interval = to_cdtime(b.interval * every);
-      for (const Metric& m : metrics) dispatch(b, m, interval);
+      for (Metric& m : metrics) {
+        if (pass_counter_guard(b, m, now)) dispatch(b, m, interval);
+      }
     }
     for (const RequestFailed& f : report.failures) {
       plugin_log(LOG_DEBUG, "intergas plugin: Boiler \"%s\": %s failed: %s [%s]",
@@ -195,6 +242,7 @@ int config(oconfig_item_t* ci) {
     for (std::size_t i = before; i < all.size(); ++i) {
       auto b = std::make_unique<Boiler>();
       b->config = all[i];
+      b->counter_guard = CounterGuard(b->config.max_gas_rate);
       Timing timing;
       if (auto problem = resolve_timing(b->config, default_interval, timing)) {
         ERROR("intergas plugin: %s", problem->c_str());

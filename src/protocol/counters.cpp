@@ -1,11 +1,25 @@
 // HN/H0 decoding (protocol.md 9): 16-bit counters, some widened by a high byte at 28-31.
 #include "protocol/counters.h"
 
+#include <limits>
+
 #include "protocol/command.h"
 
 namespace intergas {
 
 namespace {
+
+// The 16-bit counts are read without a high byte, so their fields hold exactly their width.
+template <typename Field>
+constexpr int bits = std::numeric_limits<Field>::digits;
+static_assert(bits<decltype(CountersReading::power_losses)> == kCountWidths.power_losses &&
+                  bits<decltype(CountersReading::ch_hours)> == kCountWidths.ch_hours &&
+                  bits<decltype(CountersReading::dhw_hours)> == kCountWidths.dhw_hours &&
+                  bits<decltype(CountersReading::ignition_failures)> ==
+                      kCountWidths.ignition_failures &&
+                  bits<decltype(CountersReading::flame_losses)> == kCountWidths.flame_losses &&
+                  bits<decltype(CountersReading::resets)> == kCountWidths.resets,
+              "a 16-bit count's field and its width disagree");
 
 // A 24-bit counter: 16 low bits at `low`, the high byte at `high` (TV statistics_0 *_MSB).
 std::uint32_t u24(ByteView b, std::size_t low, std::size_t high) {

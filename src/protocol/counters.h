@@ -29,4 +29,22 @@ struct CountersReading {
 
 CountersReading decode_counters(ByteView data, Model m);
 
+// Each count's width in bits as the boiler keeps it (the table in protocol.md 9): it wraps to 0
+// after 2^bits - 1. The 16-bit ones can get there in a boiler's life (65 536 CH hours are 7.5
+// years of round-the-clock demand); the counter guard continues them upward
+// (client/counter_guard.h). The meters (gas 32-bit, water 24-bit, in 0.1 L) hold 429 000 m3 and
+// 1 678 m3 and are not listed.
+struct CountWidths {
+  int powered_hours = 24;
+  int power_losses = 16;
+  int ch_hours = 16;
+  int dhw_hours = 16;
+  int burner_starts = 24;
+  int ignition_failures = 16;
+  int flame_losses = 16;
+  int resets = 16;
+  int dhw_burner_starts = 24;
+};
+inline constexpr CountWidths kCountWidths{};
+
 }  // namespace intergas

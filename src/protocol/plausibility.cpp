@@ -6,6 +6,7 @@
 
 #include "protocol/counters.h"
 #include "protocol/status.h"
+#include "protocol/status_extra.h"
 
 namespace intergas {
 

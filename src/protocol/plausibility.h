@@ -23,7 +23,7 @@ inline constexpr double kMaxBar = 6.0;
 inline constexpr int kMaxFanRpm = 10000;
 inline constexpr int kMaxFanPwmPermille = 1000;
 inline constexpr double kMaxIonisationMicroamps = 100.0;
-inline constexpr double kMaxTapFlowLitersPerMinute = 60.0;
+inline constexpr int kMaxTapFlowLitersPerMinute = 60;
 constexpr bool celsius_in_range(double c) { return c >= kMinCelsius && c <= kMaxCelsius; }
 
 // Structural rules on the 32 data bytes of a reply to `c` (all models; on Xtreme they back up the

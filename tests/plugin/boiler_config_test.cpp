@@ -89,14 +89,15 @@ class BoilerConfigTest : public ::testing::Test {
 };
 
 TEST_F(BoilerConfigTest, ReadsEveryOption) {
-  auto err = parse(
-      "kitchen", {device("tcp://127.0.0.1:2000"), t.item("Model", {Tree::str("Xtreme")}),
-                  t.item("Interval", {Tree::num(20)}), t.item("ReplyTimeout", {Tree::num(0.5)}),
-                  t.item("SettleTime", {Tree::num(0.2)}), t.item("ConnectTimeout", {Tree::num(2)}),
-                  t.item("ReconnectMaxDelay", {Tree::num(15)}),
-                  t.item("Schedule", {Tree::str("counters"), Tree::num(3)}),
-                  t.item("Schedule", {Tree::str("version"), Tree::str("off")}),
-                  t.item("Exclude", {Tree::str("parameter"), Tree::str("flag/gp_switch")})});
+  auto err =
+      parse("kitchen",
+            {device("tcp://127.0.0.1:2000"), t.item("Model", {Tree::str("Xtreme")}),
+             t.item("Interval", {Tree::num(20)}), t.item("ReplyTimeout", {Tree::num(0.5)}),
+             t.item("SettleTime", {Tree::num(0.2)}), t.item("ConnectTimeout", {Tree::num(2)}),
+             t.item("ReconnectMaxDelay", {Tree::num(15)}), t.item("MaxGasRate", {Tree::num(5.5)}),
+             t.item("Schedule", {Tree::str("counters"), Tree::num(3)}),
+             t.item("Schedule", {Tree::str("version"), Tree::str("off")}),
+             t.item("Exclude", {Tree::str("parameter"), Tree::str("flag/gp_switch")})});
   ASSERT_FALSE(err) << *err;
   ASSERT_EQ(boilers.size(), 1u);
   const BoilerConfig& b = boilers[0];
@@ -108,6 +109,7 @@ TEST_F(BoilerConfigTest, ReadsEveryOption) {
   EXPECT_EQ(b.settle, milliseconds(200));
   EXPECT_EQ(b.connect_timeout, milliseconds(2000));
   EXPECT_EQ(b.reconnect_max, milliseconds(15000));
+  EXPECT_EQ(b.max_gas_rate, 5.5);
   const Schedule s = b.schedule(milliseconds(20000));
   EXPECT_EQ(s.every(Command::counters), 3);
   EXPECT_EQ(s.every(Command::version), 0);
@@ -129,6 +131,7 @@ TEST_F(BoilerConfigTest, DefaultsNeedOnlyADevice) {
   EXPECT_FALSE(b.model) << "unset: found on the line";
   EXPECT_EQ(b.interval, milliseconds(0)) << "0: collectd's interval";
   EXPECT_FALSE(b.reply_timeout) << "unset: fitted to the read interval";
+  EXPECT_EQ(b.max_gas_rate, 8.0) << "m3/h: the largest model's load with margin";
   const Schedule s = b.schedule(milliseconds(10000));
   EXPECT_EQ(s.every(Command::status_extra), 1);
   EXPECT_EQ(s.every(Command::counters), 6);
@@ -199,6 +202,14 @@ INSTANTIATE_TEST_SUITE_P(
                 "Boiler \"kitchen\": Exclude: unknown type \"temperature\""},
         BadLine{"exclude up", [](Tree& tree) { return tree.item("Exclude", {Tree::str("up")}); },
                 "Boiler \"kitchen\": Exclude: \"up\" cannot be excluded"},
+        BadLine{"gas rate zero", [](Tree& tree) { return tree.item("MaxGasRate", {Tree::num(0)}); },
+                "Boiler \"kitchen\": MaxGasRate: expects one number of m3/h from 1 to 100"},
+        BadLine{"gas rate as string",
+                [](Tree& tree) { return tree.item("MaxGasRate", {Tree::str("8 m3/h")}); },
+                "Boiler \"kitchen\": MaxGasRate: expects"},
+        BadLine{"gas rate too high",
+                [](Tree& tree) { return tree.item("MaxGasRate", {Tree::num(101)}); },
+                "Boiler \"kitchen\": MaxGasRate: expects"},
         BadLine{"two devices",
                 [](Tree& tree) {
                   return tree.item("Device", {Tree::str("/a"), Tree::str("/b")});
