@@ -33,6 +33,7 @@
 #include "client/metrics.h"
 #include "client/poller.h"
 #include "collectd_api.h"
+#include "home_assistant.h"
 #include "link/fd_limit.h"
 #include "link/open_link.h"
 
@@ -57,6 +58,9 @@ std::vector<std::unique_ptr<Boiler>> boilers;
 std::unique_ptr<Poller> poller;
 pthread_t poller_thread;
 bool poller_running = false;
+// Home Assistant discovery (home_assistant.h): configured by a <HomeAssistant> block.
+std::optional<HaConfig> ha_config;
+std::unique_ptr<HomeAssistant> home_assistant;
 
 std::string errno_text() { return std::system_category().message(errno); }
 
@@ -89,6 +93,7 @@ void dispatch(const Boiler& b, const Metric& m, cdtime_t interval) {
 void on_report(std::size_t i, CycleReport&& report) {
   try {
     const Boiler& b = *boilers[i];
+    if (home_assistant) home_assistant->on_report(i, report);
     std::vector<Metric> metrics;
     for (const ReplyDecoded& reply : report.replies) {
       metrics.clear();
@@ -191,6 +196,10 @@ int config(oconfig_item_t* ci) {
       ERROR("intergas plugin: %s", problem->c_str());
       return EINVAL;
     }
+    if (auto problem = parse_ha_blocks(*ci, ha_config)) {
+      ERROR("intergas plugin: %s", problem->c_str());
+      return EINVAL;
+    }
     const auto default_interval = to_ms(plugin_get_interval());
     for (std::size_t i = before; i < all.size(); ++i) {
       auto b = std::make_unique<Boiler>();
@@ -265,6 +274,23 @@ bool check_types() {
   return true;
 }
 
+// A broker that cannot be reached is retried on the publisher's thread; only settings libmosquitto
+// refuses end it, and then collectd goes on without Home Assistant.
+void start_home_assistant() {
+  if (!ha_config) return;
+  home_assistant = std::make_unique<HomeAssistant>(
+      *ha_config, [](HaPublisher::Level level, const std::string& text) {
+        plugin_log(level == HaPublisher::Level::error ? LOG_ERR : LOG_INFO, "intergas plugin: %s",
+                   text.c_str());
+      });
+  for (const auto& b : boilers) {
+    const BoilerConfig* config = &b->config;
+    home_assistant->add_boiler({config->name, config->model, b->interval, b->schedule,
+                                [config](const Metric& m) { return config->is_excluded(m); }});
+  }
+  if (!home_assistant->start(hostname_g != nullptr ? hostname_g : "")) home_assistant.reset();
+}
+
 bool start_poller() {
   if (!check_types()) return false;
   // Room above the select() range for the links and the eventfd (link/fd_placement.h), so that
@@ -307,6 +333,7 @@ bool start_poller() {
     return false;
   }
   poller_running = true;
+  start_home_assistant();
   return true;
 }
 
@@ -334,6 +361,8 @@ int shutdown() {
       pthread_join(poller_thread, nullptr);
       poller_running = false;
     }
+    if (home_assistant) home_assistant->stop();
+    home_assistant.reset();
     poller.reset();
     boilers.clear();
   } catch (...) {
