@@ -79,6 +79,33 @@ class Broker {
   std::unique_ptr<Process> process_;
 };
 
+// A commented block of collectd.conf.example, uncommented: from the line `first` to the next line
+// `last` (leading spaces aside), each without its first '#' (the explanations inside, "#  # ...",
+// stay comments), with the broker's address replaced by the test's.
+std::string example_block(const std::string& first, const std::string& last, int port) {
+  std::istringstream in(test::read_file(INTERGAS_CONF_EXAMPLE));
+  auto trimmed = [](const std::string& l) {
+    const auto at = l.find_first_not_of(' ');
+    return at == std::string::npos ? std::string() : l.substr(at);
+  };
+  std::string block;
+  for (std::string line; std::getline(in, line);) {
+    if (block.empty() && trimmed(line) != first) continue;
+    const auto hash = line.find('#');
+    if (hash == std::string::npos) return {};  // the block must be commented throughout
+    line.erase(hash, 1);
+    for (const auto& [from, to] :
+         {std::pair<std::string, std::string>{"\"localhost\"", "\"127.0.0.1\""},
+          {"Port 1883", "Port " + std::to_string(port)}}) {
+      const auto at = line.find(from);
+      if (at != std::string::npos) line.replace(at, from.size(), to);
+    }
+    block += line + "\n";
+    if (trimmed(line) == last) return block;
+  }
+  return {};
+}
+
 // A mosquitto_sub printing "<retained>|<topic>|<payload as hex>" per message (topics may hold
 // spaces).
 class Subscriber {
@@ -158,15 +185,14 @@ class HomeAssistantE2E : public test::CollectdTest {
     o.work_dir = dir_;
     o.interval_seconds = 1;
     o.csv = false;
-    o.extra_config =
-        "LoadPlugin mqtt\n<Plugin mqtt>\n  <Publish \"ha\">\n    Host \"127.0.0.1\"\n"
-        "    Port " +
-        std::to_string(broker_port) +
-        "\n    Prefix \"collectd\"\n    StoreRates false\n  </Publish>\n</Plugin>\n";
+    // The mqtt writer and the <HomeAssistant> block exactly as collectd.conf.example has them.
+    const std::string writer = example_block("#LoadPlugin mqtt", "</Plugin>", broker_port);
+    const std::string ha = example_block("#<HomeAssistant>", "</HomeAssistant>", broker_port);
+    EXPECT_NE(writer, "") << "no commented mqtt block in " << INTERGAS_CONF_EXAMPLE;
+    EXPECT_NE(ha, "") << "no commented HomeAssistant block in " << INTERGAS_CONF_EXAMPLE;
+    o.extra_config = writer;
     o.boilers_config = std::string("  <Boiler \"") + kBoiler + "\">\n    Device \"" + device +
-                       "\"\n    ReplyTimeout 0.4\n    SettleTime 0.1\n  </Boiler>\n"
-                       "  <HomeAssistant>\n    Host \"127.0.0.1\"\n    Port " +
-                       std::to_string(broker_port) + "\n  </HomeAssistant>\n";
+                       "\"\n    ReplyTimeout 0.4\n    SettleTime 0.1\n  </Boiler>\n" + ha;
     auto c = std::make_unique<CollectdProcess>(o);
     const bool up = c->start();
     if (wait_for_scrape) {
