@@ -9,6 +9,7 @@
 // keep flowing; a restart republishes the same bytes.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -54,25 +55,37 @@ std::string hex_decode(const std::string& hex) {
 // Debian's broker on a loopback port, configured by the test.
 class Broker {
  public:
-  Broker(const std::string& dir, int port) : port_(port) {
+  // `password_file`: "" lets anyone in; otherwise only its users.
+  Broker(const std::string& dir, int port, const std::string& password_file = "") : port_(port) {
     const std::string conf = dir + "/mosquitto-" + std::to_string(port) + ".conf";
-    test::write_file(conf, "listener " + std::to_string(port) +
-                               " 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                               "log_dest stderr\n");
+    test::write_file(conf, "listener " + std::to_string(port) + " 127.0.0.1\n" +
+                               (password_file.empty() ? std::string("allow_anonymous true\n")
+                                                      : "password_file " + password_file + "\n") +
+                               "persistence false\nlog_dest stderr\n" +
+                               // As root, mosquitto runs as the user "mosquitto", who cannot read
+                               // the test's private folder.
+                               (geteuid() == 0 ? "user root\n" : ""));
     process_ = std::make_unique<Process>(
         std::vector<std::string>{"/usr/sbin/mosquitto", "-c", conf}, dir + "/mosquitto.log");
   }
   // The broker accepts connections: a subscriber with no subscription gets in and out.
-  bool wait_ready() {
-    return eventually(
-        [&] {
-          return test::run_command({"/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p",
-                                    std::to_string(port_), "-t", "ready/probe", "-W", "1", "-E"},
-                                   milliseconds(5000))
-                     .exit_code == 0;
-        },
-        milliseconds(15000));
+  bool wait_ready(const std::vector<std::string>& login = {}) {
+    std::vector<std::string> argv = {"/usr/bin/mosquitto_sub",
+                                     "-h",
+                                     "127.0.0.1",
+                                     "-p",
+                                     std::to_string(port_),
+                                     "-t",
+                                     "ready/probe",
+                                     "-W",
+                                     "1",
+                                     "-E"};
+    argv.insert(argv.end(), login.begin(), login.end());
+    return eventually([&] { return test::run_command(argv, milliseconds(5000)).exit_code == 0; },
+                      milliseconds(15000));
   }
+  // Makes the broker read its configuration (and password file) again.
+  void reload() { kill(process_->pid(), SIGHUP); }
 
  private:
   int port_;
@@ -114,9 +127,11 @@ class Subscriber {
     bool retained = false;
     std::string topic, payload;
   };
-  Subscriber(int port, const std::vector<std::string>& filters) {
+  Subscriber(int port, const std::vector<std::string>& filters,
+             const std::vector<std::string>& login = {}) {
     std::vector<std::string> argv = {"/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p",
                                      std::to_string(port),     "-F", "%r|%t|%x"};
+    argv.insert(argv.end(), login.begin(), login.end());
     for (const auto& f : filters) {
       argv.push_back("-t");
       argv.push_back(f);
@@ -394,6 +409,50 @@ TEST_F(HomeAssistantE2E, ABrokerThatComesUpLaterGetsTheDiscoveryWhileValuesFlow)
   EXPECT_EQ(test::find_samples(collectd->samples(), "collectd_intergas_up", {{"intergas", kBoiler}})
                 .size(),
             1u);
+}
+
+TEST_F(HomeAssistantE2E, ARefusedLoginIsLoggedOnceAndRetriedUntilTheBrokerTakesIt) {
+  const int port = test::free_tcp_port();
+  const std::string passwords = dir_ + "/passwd";
+  auto set_password = [&](const std::string& password) {
+    const auto r = test::run_command(
+        {"/usr/bin/mosquitto_passwd", "-c", "-b", passwords, "collectd", password},
+        milliseconds(10000));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+  };
+  set_password("the broker's");
+  Broker broker(dir_, port, passwords);
+  ASSERT_TRUE(broker.wait_ready({"-u", "collectd", "-P", "the broker's"}));
+  auto sim = start_sim({"--tcp", "0", "--profile", "idle", "--no-pace", "--latency-ms", "20"});
+  CollectdOptions o;
+  o.plugin_dir = INTERGAS_PLUGIN_DIR;
+  o.types_db = INTERGAS_TYPES_DB;
+  o.work_dir = dir_;
+  o.csv = false;
+  o.boilers_config = std::string("  <Boiler \"") + kBoiler + "\">\n    Device \"" + sim->device() +
+                     "\"\n  </Boiler>\n  <HomeAssistant>\n    Host \"127.0.0.1\"\n    Port " +
+                     std::to_string(port) +
+                     "\n    User \"collectd\"\n    Password \"collectd's\"\n  </HomeAssistant>\n";
+  CollectdProcess collectd(o);
+  ASSERT_TRUE(collectd.start()) << collectd.log();
+  const std::string refused =
+      "HomeAssistant: broker 127.0.0.1:" + std::to_string(port) + ": refused the connection: ";
+  ASSERT_TRUE(eventually([&] { return contains(collectd.log(), refused); }, milliseconds(15000)))
+      << collectd.log();
+
+  // The broker takes collectd's password from now on.
+  set_password("collectd's");
+  broker.reload();
+  Subscriber sub(port, {"homeassistant/#"}, {"-u", "collectd", "-P", "collectd's"});
+  ASSERT_TRUE(sub.read_until(
+      [&](const Subscriber::Message& m) { return contains(m.topic, "/status_code/config"); },
+      milliseconds(30000)))
+      << collectd.log();
+  ASSERT_TRUE(eventually([&] { return contains(collectd.log(), "HomeAssistant: connected"); },
+                         milliseconds(5000)));
+  const std::string log = collectd.log();
+  EXPECT_EQ(log.find(refused), log.rfind(refused)) << "logged more than once:\n" << log;
+  EXPECT_EQ(log.find("HomeAssistant: broker"), log.find(refused)) << log;
 }
 
 }  // namespace
