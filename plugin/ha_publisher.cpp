@@ -43,6 +43,11 @@ bool HaPublisher::start() {
   mosquitto_connect_callback_set(mosq_, [](struct mosquitto*, void* self, int rc) {
     static_cast<HaPublisher*>(self)->connected(rc);
   });
+  mosquitto_message_callback_set(
+      mosq_, [](struct mosquitto*, void* self, const struct mosquitto_message* m) {
+        if (m == nullptr || m->topic == nullptr) return;
+        static_cast<HaPublisher*>(self)->received(m->topic, m->retain, m->payloadlen == 0);
+      });
   int rc = mosquitto_will_set(mosq_, will_topic_.c_str(), static_cast<int>(std::strlen(kOffline)),
                               kOffline, kQos, /*retain=*/true);
   if (rc == MOSQ_ERR_SUCCESS && !config_.user.empty()) {
@@ -77,6 +82,28 @@ void HaPublisher::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void HaPublisher::own(const std::string& filter, const std::string& group) {
+  owned_.emplace_back(filter, group);
+}
+
+void HaPublisher::received(const std::string& topic, bool retained, bool empty) {
+  // Only what the broker kept from before: our own publishes come back live (not retained).
+  if (!retained || empty) return;
+  for (const auto& [filter, group] : owned_) {
+    bool matches = false;
+    mosquitto_topic_matches_sub(filter.c_str(), topic.c_str(), &matches);
+    if (!matches) continue;
+    std::lock_guard<std::mutex> lock(mutex_);
+    found_[group].insert(topic);
+    const auto set = groups_.find(group);
+    if (set != groups_.end() && set->second.count(topic) == 0) {
+      to_clear_.insert(topic);
+      dirty_ = true;
+    }
+    return;
+  }
+}
+
 void HaPublisher::set_group(const std::string& group, std::vector<RetainedMessage> messages) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -85,6 +112,9 @@ void HaPublisher::set_group(const std::string& group, std::vector<RetainedMessag
       topics.insert(m.topic);
       to_clear_.erase(m.topic);
       wanted_[m.topic] = std::move(m.payload);
+    }
+    for (const std::string& earlier : found_[group]) {
+      if (topics.count(earlier) == 0) to_clear_.insert(earlier);
     }
     for (const std::string& old : groups_[group]) {
       if (topics.count(old) != 0) continue;
@@ -133,6 +163,7 @@ void HaPublisher::connected(int rc) {
   }
   mosquitto_publish(mosq_, nullptr, will_topic_.c_str(), static_cast<int>(std::strlen(kOnline)),
                     kOnline, kQos, /*retain=*/true);
+  for (const auto& owned : owned_) mosquitto_subscribe(mosq_, nullptr, owned.first.c_str(), kQos);
   if (say) {
     log_(Level::info,
          "HomeAssistant: connected to broker " + config_.host + ":" + std::to_string(config_.port));
@@ -163,6 +194,7 @@ void HaPublisher::flush() {
       break;
     }
     sent_.erase(*it);
+    for (auto& found : found_) found.second.erase(*it);
     it = to_clear_.erase(it);
   }
   dirty_ = !all_sent;

@@ -32,6 +32,11 @@ class HaPublisher {
   HaPublisher(const HaPublisher&) = delete;
   HaPublisher& operator=(const HaPublisher&) = delete;
 
+  // Before start(): retained messages matching the subscription `filter` belong to `group`. Those
+  // found on the broker (an earlier run's) that the group's set does not hold are cleared once
+  // the group is set: an entity removed while collectd was stopped goes too.
+  void own(const std::string& filter, const std::string& group);
+
   // Makes the client and starts the thread; false (with the reason logged) when libmosquitto
   // refuses the settings (a TLS file it cannot use).
   bool start();
@@ -48,6 +53,7 @@ class HaPublisher {
   void run();
   void connected(int rc);  // on the thread: CONNACK
   void flush();            // on the thread: sends what differs from what the broker has
+  void received(const std::string& topic, bool retained, bool empty);  // on the thread
   // Logs a problem when it differs in kind from the one already logged (the broker away, or it
   // refusing the login): a broker that stays away is logged once, however often it is retried.
   void failed(const std::string& why, bool refused);
@@ -64,10 +70,12 @@ class HaPublisher {
   std::mutex mutex_;  // guards everything below
   std::condition_variable wake_;
   bool stopping_ = false;
-  std::map<std::string, std::set<std::string>> groups_;  // group -> its topics
-  std::map<std::string, std::string> wanted_;            // topic -> payload
-  std::set<std::string> to_clear_;                       // topics whose retained config goes
-  std::map<std::string, std::string> sent_;              // on this connection
+  std::map<std::string, std::set<std::string>> groups_;     // group -> its topics
+  std::map<std::string, std::string> wanted_;               // topic -> payload
+  std::set<std::string> to_clear_;                          // topics whose retained config goes
+  std::vector<std::pair<std::string, std::string>> owned_;  // subscription -> group
+  std::map<std::string, std::set<std::string>> found_;      // group -> retained topics found
+  std::map<std::string, std::string> sent_;                 // on this connection
   bool is_connected_ = false;
   bool dirty_ = false;
   enum class Problem { none, unreachable, refused };

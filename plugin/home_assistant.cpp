@@ -33,6 +33,10 @@ bool HomeAssistant::start(const std::string& hostname) {
       config_.client_id.empty() ? "collectd-intergas-" + hostname : config_.client_id;
   publisher_ =
       std::make_unique<HaPublisher>(config_, client_id, bridge_availability_topic(naming_), log_);
+  for (const Tracked& t : boilers_) {
+    for (const std::string& filter : discovery_subscriptions(naming_, t.boiler.name))
+      publisher_->own(filter, "config/" + t.boiler.name);
+  }
   return publisher_->start();
 }
 

@@ -320,6 +320,12 @@ std::string boiler_availability_topic(const HaNaming& n, const std::string& boil
   return own_topic(n, "intergas-" + boiler);
 }
 
+std::vector<std::string> discovery_subscriptions(const HaNaming& n, const std::string& boiler) {
+  const std::string node = node_id(n, boiler);
+  return {n.discovery_prefix + "/sensor/" + node + "/+/config",
+          n.discovery_prefix + "/binary_sensor/" + node + "/+/config"};
+}
+
 std::vector<RetainedMessage> discovery_configs(
     const HaNaming& n, const BoilerFacts& f,
     const std::function<bool(const Metric&)>& is_excluded) {

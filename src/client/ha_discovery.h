@@ -69,6 +69,10 @@ std::string boiler_availability_topic(const HaNaming& n, const std::string& boil
 inline constexpr const char* kOnline = "online";
 inline constexpr const char* kOffline = "offline";
 
+// Subscriptions that match every discovery config of one boiler, this run's and any an earlier
+// run left on the broker (so that those no longer wanted can be removed).
+std::vector<std::string> discovery_subscriptions(const HaNaming& n, const std::string& boiler);
+
 // One retained discovery config per entity of the boiler, in a stable order with deterministic
 // payloads (the same facts give the same bytes, so a restart republishes identical configs).
 // `is_excluded` leaves out what the Boiler block's Exclude lines leave out.

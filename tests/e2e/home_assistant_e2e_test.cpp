@@ -192,8 +192,9 @@ class HomeAssistantE2E : public test::CollectdTest {
  protected:
   HomeAssistantE2E() : CollectdTest("ha") {}
 
+  // `boiler_lines`: more options of the Boiler block.
   std::unique_ptr<CollectdProcess> start(int broker_port, const std::string& device,
-                                         bool wait_for_scrape = true) {
+                                         const std::string& boiler_lines = "") {
     CollectdOptions o;
     o.plugin_dir = INTERGAS_PLUGIN_DIR;
     o.types_db = INTERGAS_TYPES_DB;
@@ -207,12 +208,11 @@ class HomeAssistantE2E : public test::CollectdTest {
     EXPECT_NE(ha, "") << "no commented HomeAssistant block in " << INTERGAS_CONF_EXAMPLE;
     o.extra_config = writer;
     o.boilers_config = std::string("  <Boiler \"") + kBoiler + "\">\n    Device \"" + device +
-                       "\"\n    ReplyTimeout 0.4\n    SettleTime 0.1\n  </Boiler>\n" + ha;
+                       "\"\n    ReplyTimeout 0.4\n    SettleTime 0.1\n" + boiler_lines +
+                       "  </Boiler>\n" + ha;
     auto c = std::make_unique<CollectdProcess>(o);
     const bool up = c->start();
-    if (wait_for_scrape) {
-      EXPECT_TRUE(up) << c->log();
-    }
+    EXPECT_TRUE(up) << c->log();
     return c;
   }
 
@@ -370,6 +370,27 @@ TEST_F(HomeAssistantE2E, EveryEntityRendersTheBoilersValueInItsUnit) {
       },
       milliseconds(30000));
   EXPECT_EQ(republished, configs) << second->log();
+
+  // Restarted with the parameters excluded: their configs, left by the earlier run, are removed
+  // (an empty retained payload), and the others stay as they were.
+  second->process().stop(SIGTERM, milliseconds(20000));
+  auto third = start(port, sim->device(), "    Exclude \"parameter\"\n");
+  std::map<std::string, std::string> cleared;
+  std::size_t parameters = 0;
+  for (const auto& [topic, payload] : configs) {
+    if (contains(topic, "/parameter_")) ++parameters;
+  }
+  ASSERT_GT(parameters, 20u);
+  again.read_until(
+      [&](const Subscriber::Message& m) {
+        if (!m.retained && m.payload.empty()) cleared[m.topic] = m.payload;
+        return cleared.size() == parameters;
+      },
+      milliseconds(30000));
+  EXPECT_EQ(cleared.size(), parameters) << third->log();
+  for (const auto& [topic, payload] : cleared) {
+    EXPECT_TRUE(contains(topic, "/parameter_")) << topic;
+  }
 }
 
 TEST_F(HomeAssistantE2E, ABrokerThatComesUpLaterGetsTheDiscoveryWhileValuesFlow) {
