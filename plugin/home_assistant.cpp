@@ -7,9 +7,11 @@ namespace intergas {
 namespace {
 
 // A boiler whose every scheduled command has answered (or been found silent) is announced at
-// once; one with a command still undecided (garbled replies) after this many answered reads is
+// once. Deciding takes a few reads when commands go unanswered: each is asked three times, and
+// their timeouts push the other commands to later reads (the cycle budget). One with a command
+// still undecided (replies that keep arriving garbled) after this many answered reads is
 // announced with what it answers so far.
-constexpr int kReadsBeforeAnnouncing = 5;
+constexpr int kReadsBeforeAnnouncing = 30;
 // Default ExpireAfter: a value missing for three of its reads shows "unavailable".
 constexpr int kReadsBeforeExpiry = 3;
 

@@ -476,5 +476,62 @@ TEST_F(HomeAssistantE2E, ARefusedLoginIsLoggedOnceAndRetriedUntilTheBrokerTakesI
   EXPECT_EQ(log.find("HomeAssistant: broker"), log.find(refused)) << log;
 }
 
+// ESP's older IC2 firmware (as in real_boilers_test) answers neither S2 nor HN: once the plugin
+// has marked both unsupported, the boiler is announced without their entities (no gas meters, no
+// tap flow, no room temperatures), and with those of the commands it answers.
+TEST_F(HomeAssistantE2E, NoEntityForACommandTheBoilerDoesNotAnswer) {
+  const int port = test::free_tcp_port();
+  Broker broker(dir_, port);
+  ASSERT_TRUE(broker.wait_ready());
+  test::write_file(dir_ + "/ic2.state",
+                   "version.hardware = ic2kknl01\nversion.date_code = P080925\n"
+                   "version.software = v2.71\n");
+  auto sim = start_sim({"--tcp", "0", "--profile", "heating", "--no-pace", "--latency-ms", "20",
+                        "--state", dir_ + "/ic2.state", "--ignore", "status_extra,counters"});
+  auto collectd = start(port, sim->device());
+  Subscriber first(port, {"homeassistant/#"});
+  ASSERT_TRUE(first.read_until(
+      [&](const Subscriber::Message& m) { return contains(m.topic, "/status_code/config"); },
+      milliseconds(30000)))
+      << collectd->log();
+  // Every retained config, then a marker: the broker sends a new subscriber all retained messages
+  // at once when it subscribes, before anything published later. The first of them says the
+  // subscription is there: the marker is published then.
+  Subscriber all(port, {"homeassistant/#"});
+  std::map<std::string, std::string> configs;
+  const std::string marker = "homeassistant/end-of-retained";
+  bool marker_sent = false;
+  const bool complete = all.read_until(
+      [&](const Subscriber::Message& m) {
+        if (m.topic == marker) return true;
+        if (!m.retained) return false;
+        configs[m.topic] = m.payload;
+        if (!marker_sent) {
+          marker_sent = test::run_command({"/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p",
+                                           std::to_string(port), "-t", marker, "-m", "x"},
+                                          milliseconds(5000))
+                            .exit_code == 0;
+        }
+        return false;
+      },
+      milliseconds(30000));
+  ASSERT_TRUE(complete);
+  ASSERT_FALSE(configs.empty());
+  for (const auto& [topic, payload] : configs) {
+    for (const char* absent : {"gas_liters", "dhw_water", "burner_starts", "tap_flow", "room_zone",
+                               "pwm_ratio_pump", "operation_seconds"}) {
+      EXPECT_FALSE(contains(topic, absent)) << topic;
+    }
+  }
+  for (const char* present : {"/temperature_celsius_supply/config", "/mains_frequency_hertz/config",
+                              "/parameter_heater_on/config", "/status_code/config"}) {
+    bool found = false;
+    for (const auto& [topic, payload] : configs) found = found || contains(topic, present);
+    EXPECT_TRUE(found) << present;
+  }
+  EXPECT_TRUE(contains(configs.begin()->second, "\"hw_version\": \"ic2kknl01\""))
+      << configs.begin()->second;
+}
+
 }  // namespace
 }  // namespace intergas
