@@ -328,12 +328,12 @@ bool start_poller() {
     options.reopen_cap = std::min(b->config.reconnect_max, b->interval);
     poller->add(std::make_unique<BoilerClient>(std::move(link), options));
   }
+  start_home_assistant();  // before the poll loop, whose reports it follows
   if (plugin_thread_create(&poller_thread, run_poller, nullptr, "intergas poll") != 0) {
     ERROR("intergas plugin: cannot start the poll loop thread: %s", errno_text().c_str());
     return false;
   }
   poller_running = true;
-  start_home_assistant();
   return true;
 }
 
