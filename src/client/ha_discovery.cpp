@@ -269,17 +269,28 @@ bool BoilerFacts::operator==(const BoilerFacts& o) const {
 }
 
 std::vector<Metric> possible_metrics(Model m, Command c) {
-  // 0x21 in every byte is a known value of every field (temperatures 84.81, a pump byte <= 200,
-  // a mains count that is not 0); the decoder then leaves out only what the model lacks.
-  const Bytes frame(kFrameSize, 0x21);
-  Reading r = decode_data(c, m, ByteView(frame));
-  if (auto* s = std::get_if<StatusReading>(&r)) {
-    s->burner_state_raw = static_cast<std::uint8_t>(BurnerState::lockout);
-    s->fault_code_raw = 0;
-    if (!s->pressure_bar) s->pressure_bar = 0.0;
-  }
+  // Frames whose every byte is one value decode to known values of every field: 0x01 gives small
+  // values inside each field's physical range (2.57 C, 257 rpm, 2.57 L/min, a PWM of 0.257,
+  // plausibility.h), 0x21 large ones (84.81 C); the decoder leaves out only what the model
+  // lacks. The series of either count.
   std::vector<Metric> out;
-  append_reading_metrics(r, out);
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const std::uint8_t fill : {std::uint8_t{0x01}, std::uint8_t{0x21}}) {
+    const Bytes frame(kFrameSize, fill);
+    Reading r = decode_data(c, m, ByteView(frame));
+    if (auto* s = std::get_if<StatusReading>(&r)) {
+      // The states that make the optional series appear: a lockout with its fault, and the
+      // pressure a boiler with its sensor reports.
+      s->burner_state_raw = static_cast<std::uint8_t>(BurnerState::lockout);
+      s->fault_code_raw = 0;
+      if (!s->pressure_bar) s->pressure_bar = 0.0;
+    }
+    std::vector<Metric> metrics;
+    append_reading_metrics(r, metrics);
+    for (Metric& x : metrics) {
+      if (seen.insert({x.type, x.type_instance}).second) out.push_back(std::move(x));
+    }
+  }
   return out;
 }
 

@@ -9,6 +9,8 @@
 #include <set>
 #include <string>
 
+#include "tests/frames/golden_frames.h"
+
 namespace intergas {
 namespace {
 
@@ -270,6 +272,27 @@ TEST(HaDiscovery, NoExpiryWhenExpireAfterIsZeroAndNoVersionWithoutAReply) {
     EXPECT_FALSE(contains(m.payload, "expire_after")) << m.topic;
     EXPECT_FALSE(contains(m.payload, "sw_version")) << m.topic;
   }
+}
+
+// Every series a real frame gives (tests/frames, the sources' own decoding) has an entity on a
+// boiler of that model reading that command, whatever its values were that cycle; only the status
+// state set (the enum shows it) and the firmware label (the device shows it) have none.
+TEST(HaDiscovery, EverySeriesOfTheFramesTableHasAnEntity) {
+  int checked = 0;
+  for (const golden::RealFrame& f : golden::real_frames()) {
+    BoilerFacts facts_of_frame = facts(f.model, {{Command::status, 1}, {f.command, 1}});
+    std::string all;
+    for (const auto& m : discovery_configs(naming(), facts_of_frame)) all += m.payload + "\n";
+    for (const golden::Expected& e : f.expected) {
+      if (!e.value || e.type == "status" || e.type == "firmware_info") continue;
+      const std::string topic = "\"state_topic\": \"collectd/home/intergas-kitchen/" +
+                                std::string(e.type) +
+                                (e.instance.empty() ? "" : "-" + std::string(e.instance)) + "\"";
+      EXPECT_TRUE(contains(all, topic)) << f.name << ": " << e.type << "/" << e.instance;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 100);
 }
 
 }  // namespace
