@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ha_config.h"
+
 namespace intergas {
 
 namespace {
@@ -209,8 +211,10 @@ std::optional<std::string> parse_plugin_block(const oconfig_item_t& plugin_block
                                               std::vector<BoilerConfig>& boilers) {
   for (int i = 0; i < plugin_block.children_num; ++i) {
     const oconfig_item_t& c = plugin_block.children[i];
+    if (is_ha_block(c)) continue;  // ha_config.h
     if (!key_is(c, "Boiler")) {
-      return std::string(c.key ? c.key : "") + ": unknown option (only <Boiler \"name\"> blocks)";
+      return std::string(c.key ? c.key : "") +
+             ": unknown option (only <Boiler \"name\"> and <HomeAssistant> blocks)";
     }
     BoilerConfig b;
     if (auto problem = parse_boiler(c, boilers, b)) return problem;

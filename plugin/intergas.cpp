@@ -36,6 +36,7 @@
 #include "client/metrics.h"
 #include "client/poller.h"
 #include "collectd_api.h"
+#include "home_assistant.h"
 #include "link/fd_limit.h"
 #include "link/open_link.h"
 
@@ -63,6 +64,9 @@ std::vector<std::unique_ptr<Boiler>> boilers;
 std::unique_ptr<Poller> poller;
 pthread_t poller_thread;
 bool poller_running = false;
+// Home Assistant discovery (home_assistant.h): configured by a <HomeAssistant> block.
+std::optional<HaConfig> ha_config;
+std::unique_ptr<HomeAssistant> home_assistant;
 
 std::string errno_text() { return std::system_category().message(errno); }
 
@@ -131,6 +135,7 @@ bool pass_counter_guard(Boiler& b, Metric& m, TimePoint now) {
 void on_report(std::size_t i, CycleReport&& report) {
   try {
     Boiler& b = *boilers[i];
+    if (home_assistant) home_assistant->on_report(i, report);
     // The cycle's end stands for the time of its replies, which are at most a cycle older: well
     // within the counter bounds' margins.
     const TimePoint now = Clock::now();
@@ -238,6 +243,10 @@ int config(oconfig_item_t* ci) {
       ERROR("intergas plugin: %s", problem->c_str());
       return EINVAL;
     }
+    if (auto problem = parse_ha_blocks(*ci, ha_config)) {
+      ERROR("intergas plugin: %s", problem->c_str());
+      return EINVAL;
+    }
     const auto default_interval = to_ms(plugin_get_interval());
     for (std::size_t i = before; i < all.size(); ++i) {
       auto b = std::make_unique<Boiler>();
@@ -313,6 +322,23 @@ bool check_types() {
   return true;
 }
 
+// A broker that cannot be reached is retried on the publisher's thread; only settings libmosquitto
+// refuses end it, and then collectd goes on without Home Assistant.
+void start_home_assistant() {
+  if (!ha_config) return;
+  home_assistant = std::make_unique<HomeAssistant>(
+      *ha_config, [](HaPublisher::Level level, const std::string& text) {
+        plugin_log(level == HaPublisher::Level::error ? LOG_ERR : LOG_INFO, "intergas plugin: %s",
+                   text.c_str());
+      });
+  for (const auto& b : boilers) {
+    const BoilerConfig* config = &b->config;
+    home_assistant->add_boiler({config->name, config->model, b->interval, b->schedule,
+                                [config](const Metric& m) { return config->is_excluded(m); }});
+  }
+  if (!home_assistant->start(hostname_g != nullptr ? hostname_g : "")) home_assistant.reset();
+}
+
 bool start_poller() {
   if (!check_types()) return false;
   // Room above the select() range for the links and the eventfd (link/fd_placement.h), so that
@@ -350,6 +376,7 @@ bool start_poller() {
     options.reopen_cap = std::min(b->config.reconnect_max, b->interval);
     poller->add(std::make_unique<BoilerClient>(std::move(link), options));
   }
+  start_home_assistant();  // before the poll loop, whose reports it follows
   if (plugin_thread_create(&poller_thread, run_poller, nullptr, "intergas poll") != 0) {
     ERROR("intergas plugin: cannot start the poll loop thread: %s", errno_text().c_str());
     return false;
@@ -382,6 +409,8 @@ int shutdown() {
       pthread_join(poller_thread, nullptr);
       poller_running = false;
     }
+    if (home_assistant) home_assistant->stop();
+    home_assistant.reset();
     poller.reset();
     boilers.clear();
   } catch (...) {

@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+#include "ha_config.h"
+
 namespace intergas {
 namespace {
 
@@ -346,6 +348,95 @@ TEST(PluginTypes, MatchIntergasTypesDb) {
     EXPECT_EQ(plugin_types()[i], kMetricTypes[i].name);
   }
   EXPECT_FALSE(is_derive_type("no_such_type"));
+}
+
+// <HomeAssistant> (ha_config.h): beside the boilers, one per daemon, every error naming the option.
+class HaConfigTest : public BoilerConfigTest {
+ protected:
+  std::optional<std::string> parse_ha(std::vector<oconfig_item_t*> options) {
+    auto* boiler = t.item("Boiler", {Tree::str("kitchen")}, {device()});
+    auto* ha = t.item("HomeAssistant", {}, std::move(options));
+    auto* plugin = t.item("Plugin", {Tree::str("intergas")}, {boiler, ha});
+    if (auto err = parse_plugin_block(*plugin, boilers)) return err;
+    return parse_ha_blocks(*plugin, ha_config);
+  }
+  std::optional<HaConfig> ha_config;
+};
+
+TEST_F(HaConfigTest, DefaultsNeedNothingButTheBlock) {
+  ASSERT_EQ(parse_ha({}), std::nullopt);
+  ASSERT_TRUE(ha_config);
+  EXPECT_EQ(boilers.size(), 1u);
+  EXPECT_EQ(ha_config->host, "localhost");
+  EXPECT_EQ(ha_config->port, 1883);
+  EXPECT_EQ(ha_config->prefix, "collectd");  // the mqtt writer's default
+  EXPECT_EQ(ha_config->discovery_prefix, "homeassistant");
+  EXPECT_FALSE(ha_config->expire_after);
+  EXPECT_EQ(ha_config->user, "");
+}
+
+TEST_F(HaConfigTest, ReadsEveryOption) {
+  const std::string readable = INTERGAS_TYPES_DB;  // any readable file stands for a PEM file
+  ASSERT_EQ(
+      parse_ha({t.item("Host", {Tree::str("broker.lan")}), t.item("Port", {Tree::str("8883")}),
+                t.item("User", {Tree::str("collectd")}), t.item("Password", {Tree::str("secret")}),
+                t.item("ClientId", {Tree::str("boiler-room")}),
+                t.item("CACert", {Tree::str(readable)}),
+                t.item("CertificateFile", {Tree::str(readable)}),
+                t.item("CertificateKeyFile", {Tree::str(readable)}),
+                t.item("TLSProtocol", {Tree::str("tlsv1.2")}),
+                t.item("Prefix", {Tree::str("home/collectd")}),
+                t.item("DiscoveryPrefix", {Tree::str("ha")}), t.item("ExpireAfter", {Tree::num(0)}),
+                t.item("KeepAlive", {Tree::num(30)})}),
+      std::nullopt);
+  EXPECT_EQ(ha_config->host, "broker.lan");
+  EXPECT_EQ(ha_config->port, 8883);
+  EXPECT_EQ(ha_config->user, "collectd");
+  EXPECT_EQ(ha_config->password, "secret");
+  EXPECT_EQ(ha_config->client_id, "boiler-room");
+  EXPECT_EQ(ha_config->ca_cert, readable);
+  EXPECT_EQ(ha_config->tls_protocol, "tlsv1.2");
+  EXPECT_EQ(ha_config->prefix, "home/collectd");
+  EXPECT_EQ(ha_config->discovery_prefix, "ha");
+  EXPECT_EQ(ha_config->expire_after, std::chrono::seconds(0));
+  EXPECT_EQ(ha_config->keep_alive, std::chrono::seconds(30));
+}
+
+TEST_F(HaConfigTest, BadOptionsAreRefusedNamingTheOption) {
+  const std::vector<std::pair<std::function<oconfig_item_t*(Tree&)>, std::string>> cases = {
+      {[](Tree& tr) { return tr.item("Port", {Tree::num(70000)}); }, "HomeAssistant: Port: "},
+      {[](Tree& tr) { return tr.item("Port", {Tree::str("mqtt")}); }, "HomeAssistant: Port: "},
+      {[](Tree& tr) { return tr.item("Host", {Tree::num(1)}); }, "HomeAssistant: Host: "},
+      {[](Tree& tr) { return tr.item("Prefix", {Tree::str("collectd/#")}); },
+       "HomeAssistant: Prefix: must not contain '+' or '#'"},
+      {[](Tree& tr) { return tr.item("DiscoveryPrefix", {Tree::str("")}); },
+       "HomeAssistant: DiscoveryPrefix: "},
+      {[](Tree& tr) { return tr.item("CACert", {Tree::str("/nonexistent/ca.pem")}); },
+       "HomeAssistant: CACert: cannot read \"/nonexistent/ca.pem\""},
+      {[](Tree& tr) { return tr.item("ExpireAfter", {Tree::num(-1)}); },
+       "HomeAssistant: ExpireAfter: "},
+      {[](Tree& tr) { return tr.item("Password", {Tree::str("secret")}); },
+       "HomeAssistant: Password: needs User"},
+      {[](Tree& tr) { return tr.item("StoreRates", {Tree::boolean(false)}); },
+       "HomeAssistant: StoreRates: unknown option"},
+  };
+  for (const auto& [make, want] : cases) {
+    Tree tree;
+    auto* ha = tree.item("HomeAssistant", {}, {make(tree)});
+    auto* plugin = tree.item("Plugin", {Tree::str("intergas")}, {ha});
+    std::optional<HaConfig> config;
+    const auto err = parse_ha_blocks(*plugin, config);
+    ASSERT_TRUE(err) << want;
+    EXPECT_EQ(err->rfind(want, 0), 0u) << *err;
+  }
+}
+
+TEST_F(HaConfigTest, OneBrokerPerDaemon) {
+  ASSERT_EQ(parse_ha({}), std::nullopt);
+  auto* plugin = t.item("Plugin", {Tree::str("intergas")}, {t.item("HomeAssistant", {}, {})});
+  const auto err = parse_ha_blocks(*plugin, ha_config);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(*err, "HomeAssistant: only one such block (one broker)");
 }
 
 }  // namespace

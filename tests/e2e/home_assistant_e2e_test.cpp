@@ -1,0 +1,537 @@
+// Home Assistant through MQTT, end to end (issue 19): Debian's mosquitto started here on a free
+// loopback port, a real `collectd -f` with its own mqtt writer (StoreRates false), write_prometheus
+// and our plugin with a <HomeAssistant> block, and a simulated boiler. Every discovery config must
+// be valid JSON with the keys Home Assistant requires, and its value_template, rendered with
+// Jinja2 as Home Assistant renders it (ha_render.py) on the payload collectd sent on its state
+// topic, must give the boiler's value in the config's unit: the source's own decoding of the
+// frame the simulator answers with (tests/frames), converted by factors written here. A broker
+// that is down at the start gets the discovery when it comes up, while collectd's other values
+// keep flowing; a restart republishes the same bytes.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "collectd_process.h"
+#include "collectd_test.h"
+#include "sim/boiler_state.h"
+#include "sim/frame_encoder.h"
+#include "sim_process.h"
+#include "tests/frames/expected_metrics.h"
+
+namespace intergas {
+namespace {
+
+using std::chrono::milliseconds;
+using test::CollectdOptions;
+using test::CollectdProcess;
+using test::eventually;
+using test::Process;
+
+// Boiler names with the characters MQTT forbids in a topic ('+', '#') and one a topic level
+// holds but an id does not (' ').
+constexpr const char* kBoiler = "attic #1+";
+constexpr const char* kBoilerInTopics = "attic _1_";  // as collectd's mqtt writer publishes it
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+std::string hex_decode(const std::string& hex) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  }
+  return out;
+}
+
+// Debian's broker on a loopback port, configured by the test.
+class Broker {
+ public:
+  // `password_file`: "" lets anyone in; otherwise only its users.
+  Broker(const std::string& dir, int port, const std::string& password_file = "") : port_(port) {
+    const std::string conf = dir + "/mosquitto-" + std::to_string(port) + ".conf";
+    test::write_file(conf, "listener " + std::to_string(port) + " 127.0.0.1\n" +
+                               (password_file.empty() ? std::string("allow_anonymous true\n")
+                                                      : "password_file " + password_file + "\n") +
+                               "persistence false\nlog_dest stderr\n" +
+                               // As root, mosquitto runs as the user "mosquitto", who cannot read
+                               // the test's private folder.
+                               (geteuid() == 0 ? "user root\n" : ""));
+    process_ = std::make_unique<Process>(
+        std::vector<std::string>{"/usr/sbin/mosquitto", "-c", conf}, dir + "/mosquitto.log");
+  }
+  // The broker accepts connections: a subscriber with no subscription gets in and out.
+  bool wait_ready(const std::vector<std::string>& login = {}) {
+    std::vector<std::string> argv = {"/usr/bin/mosquitto_sub",
+                                     "-h",
+                                     "127.0.0.1",
+                                     "-p",
+                                     std::to_string(port_),
+                                     "-t",
+                                     "ready/probe",
+                                     "-W",
+                                     "1",
+                                     "-E"};
+    argv.insert(argv.end(), login.begin(), login.end());
+    return eventually([&] { return test::run_command(argv, milliseconds(5000)).exit_code == 0; },
+                      milliseconds(15000));
+  }
+  // Makes the broker read its configuration (and password file) again.
+  void reload() { kill(process_->pid(), SIGHUP); }
+
+ private:
+  int port_;
+  std::unique_ptr<Process> process_;
+};
+
+// A commented block of collectd.conf.example, uncommented: from the line `first` to the next line
+// `last` (leading spaces aside), each without its first '#' (the explanations inside, "#  # ...",
+// stay comments), with the broker's address replaced by the test's.
+std::string example_block(const std::string& first, const std::string& last, int port) {
+  std::istringstream in(test::read_file(INTERGAS_CONF_EXAMPLE));
+  auto trimmed = [](const std::string& l) {
+    const auto at = l.find_first_not_of(' ');
+    return at == std::string::npos ? std::string() : l.substr(at);
+  };
+  std::string block;
+  for (std::string line; std::getline(in, line);) {
+    if (block.empty() && trimmed(line) != first) continue;
+    const auto hash = line.find('#');
+    if (hash == std::string::npos) return {};  // the block must be commented throughout
+    line.erase(hash, 1);
+    for (const auto& [from, to] :
+         {std::pair<std::string, std::string>{"\"localhost\"", "\"127.0.0.1\""},
+          {"Port 1883", "Port " + std::to_string(port)}}) {
+      const auto at = line.find(from);
+      if (at != std::string::npos) line.replace(at, from.size(), to);
+    }
+    block += line + "\n";
+    if (trimmed(line) == last) return block;
+  }
+  return {};
+}
+
+// A mosquitto_sub printing "<retained>|<topic>|<payload as hex>" per message (topics may hold
+// spaces).
+class Subscriber {
+ public:
+  struct Message {
+    bool retained = false;
+    std::string topic, payload;
+  };
+  Subscriber(int port, const std::vector<std::string>& filters,
+             const std::vector<std::string>& login = {}) {
+    std::vector<std::string> argv = {"/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p",
+                                     std::to_string(port),     "-F", "%r|%t|%x"};
+    argv.insert(argv.end(), login.begin(), login.end());
+    for (const auto& f : filters) {
+      argv.push_back("-t");
+      argv.push_back(f);
+    }
+    process_ = std::make_unique<Process>(argv);
+  }
+  std::optional<Message> next(milliseconds timeout) {
+    auto line = process_->read_line(timeout);
+    if (!line) return std::nullopt;
+    const auto first = line->find('|'), last = line->rfind('|');
+    if (first == std::string::npos || first == last) return Message{};
+    return Message{line->substr(0, first) == "1", line->substr(first + 1, last - first - 1),
+                   hex_decode(line->substr(last + 1))};
+  }
+  // Reads messages until `done` says so (or `timeout` passes); true when it did.
+  template <typename F>
+  bool read_until(F done, milliseconds timeout) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until) {
+      auto m = next(milliseconds(500));
+      if (m && done(*m)) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::unique_ptr<Process> process_;
+};
+
+// The series the plugin exports for the simulator's state: the source's own decoding of each
+// frame the simulator answers with (tests/frames), keyed "type-instance" as in the topics.
+std::map<std::string, double> expected_values(const sim::BoilerState& s) {
+  std::map<std::string, double> out;
+  for (Command c : kAllCommands) {
+    const golden::RealFrame* f = golden::find_frame(c, sim::encode_data(s, c));
+    if (f == nullptr) continue;
+    for (const Metric& m : golden::expected_metrics(*f)) {
+      out[m.type + (m.type_instance.empty() ? "" : "-" + m.type_instance)] = m.value();
+    }
+  }
+  return out;
+}
+
+// From the contract's unit to the one a config names (Home Assistant's units).
+double in_unit(const std::string& unit, double v) {
+  if (unit == "m³") return v / 1000;  // litres
+  if (unit == "h") return v / 3600;   // seconds
+  if (unit == "µA") return v * 1e6;   // amperes
+  if (unit == "%") return v * 100;    // a 0..1 ratio
+  return v;
+}
+
+struct Rendered {
+  std::string unit, text;
+};
+
+class HomeAssistantE2E : public test::CollectdTest {
+ protected:
+  HomeAssistantE2E() : CollectdTest("ha") {}
+
+  // `boiler_lines`: more options of the Boiler block.
+  std::unique_ptr<CollectdProcess> start(int broker_port, const std::string& device,
+                                         const std::string& boiler_lines = "") {
+    CollectdOptions o;
+    o.plugin_dir = INTERGAS_PLUGIN_DIR;
+    o.types_db = INTERGAS_TYPES_DB;
+    o.work_dir = dir_;
+    o.interval_seconds = 1;
+    o.csv = false;
+    // The mqtt writer and the <HomeAssistant> block exactly as collectd.conf.example has them.
+    const std::string writer = example_block("#LoadPlugin mqtt", "</Plugin>", broker_port);
+    const std::string ha = example_block("#<HomeAssistant>", "</HomeAssistant>", broker_port);
+    EXPECT_NE(writer, "") << "no commented mqtt block in " << INTERGAS_CONF_EXAMPLE;
+    EXPECT_NE(ha, "") << "no commented HomeAssistant block in " << INTERGAS_CONF_EXAMPLE;
+    o.extra_config = writer;
+    o.boilers_config = std::string("  <Boiler \"") + kBoiler + "\">\n    Device \"" + device +
+                       "\"\n    ReplyTimeout 0.4\n    SettleTime 0.1\n" + boiler_lines +
+                       "  </Boiler>\n" + ha;
+    auto c = std::make_unique<CollectdProcess>(o);
+    const bool up = c->start();
+    EXPECT_TRUE(up) << c->log();
+    return c;
+  }
+
+  // Collects the retained configs and the writer's values until every series in `wanted` has
+  // both a value and a config naming it as state topic; then renders them all.
+  std::map<std::string, Rendered> render(Subscriber& sub, const std::set<std::string>& wanted,
+                                         std::map<std::string, std::string>& configs,
+                                         std::string& errors) {
+    std::map<std::string, std::string> states;
+    const std::string value_prefix = std::string("collectd/e2e-host/intergas-") + kBoilerInTopics;
+    sub.read_until(
+        [&](const Subscriber::Message& m) {
+          if (m.topic.rfind("homeassistant/", 0) == 0) configs[m.topic] = m.payload;
+          if (contains(m.topic, "/availability")) {
+            availability_[m.topic] = m.payload;
+          } else if (m.topic.rfind(value_prefix + "/", 0) == 0) {
+            states[m.topic] = m.payload;
+          }
+          for (const std::string& id : wanted) {
+            const std::string topic = value_prefix + "/" + id;
+            if (states.count(topic) == 0) return false;
+            bool has_config = false;
+            for (const auto& c : configs) {
+              has_config = has_config || contains(c.second, "\"state_topic\": \"" + topic + "\"");
+            }
+            if (!has_config) return false;
+          }
+          return true;
+        },
+        milliseconds(30000));
+    std::string input;
+    auto hex = [](const std::string& s) {
+      std::string out;
+      char buf[4];
+      for (unsigned char c : s) {
+        std::snprintf(buf, sizeof buf, "%02x", c);
+        out += buf;
+      }
+      return out;
+    };
+    for (const auto& [t, p] : configs) input += "config " + hex(t) + " " + hex(p) + "\n";
+    for (const auto& [t, p] : states) input += "state " + hex(t) + " " + hex(p) + "\n";
+    test::write_file(dir_ + "/ha_input.txt", input);
+    const auto run = test::run_command(
+        {"/usr/bin/python3", INTERGAS_HA_RENDER, dir_ + "/ha_input.txt"}, milliseconds(60000));
+    std::map<std::string, Rendered> out;
+    std::istringstream lines(run.output);
+    for (std::string line; std::getline(lines, line);) {
+      std::istringstream in(line);
+      std::string kind, topic, unit, text;
+      in >> kind;
+      if (kind == "error") {
+        errors += line + "\n";
+        continue;
+      }
+      if (kind != "value") continue;
+      in >> topic >> unit;
+      std::getline(in, text);
+      if (!text.empty() && text[0] == ' ') text.erase(0, 1);
+      out[topic] = {unit, text};
+    }
+    if (run.exit_code != 0 && errors.empty()) errors = run.output;
+    return out;
+  }
+
+  std::map<std::string, std::string> availability_;  // the plugin's availability topics
+};
+
+TEST_F(HomeAssistantE2E, EveryEntityRendersTheBoilersValueInItsUnit) {
+  const int port = test::free_tcp_port();
+  Broker broker(dir_, port);
+  ASSERT_TRUE(broker.wait_ready());
+  Subscriber sub(port, {"homeassistant/#", "collectd/#"});
+  auto sim = start_sim({"--tcp", "0", "--profile", "heating", "--no-pace", "--latency-ms", "20"});
+  auto collectd = start(port, sim->device());
+  sim::BoilerState state;
+  ASSERT_TRUE(sim::make_profile("heating", state));
+  const auto expected = expected_values(state);
+
+  // Not entities: the status state set (the status_code enum shows it) and firmware_info (the
+  // device's sw_version).
+  std::set<std::string> wanted;
+  for (const auto& [id, value] : expected) {
+    const std::string type = id.substr(0, id.find('-'));
+    if (type != "status" && type != "firmware_info") wanted.insert(id);
+  }
+  std::map<std::string, std::string> configs;
+  std::string errors;
+  const auto rendered = render(sub, wanted, configs, errors);
+  EXPECT_EQ(errors, "") << collectd->log();
+
+  // Every boiler series the plugin exports has an entity showing its value in the entity's unit.
+  int checked = 0;
+  std::string expected_status;
+  for (const auto& [id, value] : expected) {
+    if (id.rfind("status-", 0) == 0 && value == 1) {
+      expected_status = id.substr(7);
+    }
+  }
+  for (const std::string& id : wanted) {
+    const std::string type = id.substr(0, id.find('-'));
+    const double value = expected.at(id);
+    const auto it = rendered.find(id);
+    if (it == rendered.end()) {
+      ADD_FAILURE() << id << ": no entity rendered a value";
+      continue;
+    }
+    const Rendered& r = it->second;
+    ++checked;
+    if (type == "status_code") {
+      EXPECT_EQ(r.text, expected_status) << "status code " << value;
+    } else if (type == "flag" || type == "burner_state" || type == "fault_active") {
+      EXPECT_EQ(r.text, value == 1 ? "ON" : "OFF") << id;
+    } else {
+      const double want = in_unit(r.unit, value);
+      EXPECT_NEAR(std::stod(r.text), want, 1e-6 * std::max(1.0, std::fabs(want)))
+          << id << " in " << r.unit;
+    }
+  }
+  EXPECT_GE(checked, 60);
+  // The Energy dashboard's gas sensor: the central-heating gas meter, in m³.
+  ASSERT_TRUE(rendered.count("gas_liters-ch"));
+  EXPECT_EQ(rendered.at("gas_liters-ch").unit, "m³");
+  EXPECT_DOUBLE_EQ(std::stod(rendered.at("gas_liters-ch").text),
+                   static_cast<double>(state.counters.gas_ch_decilitres / 10) / 1000);
+
+  // The boiler is available; a clean stop makes it unavailable (the plugin says "offline").
+  const std::map<std::string, std::string> online = {
+      {"collectd/e2e-host/intergas/availability", "online"},
+      {std::string("collectd/e2e-host/intergas-") + kBoilerInTopics + "/availability", "online"}};
+  EXPECT_EQ(availability_, online);
+  collectd->process().stop(SIGTERM, milliseconds(20000));
+  ASSERT_TRUE(sub.read_until(
+      [&](const Subscriber::Message& m) {
+        return m.topic == "collectd/e2e-host/intergas/availability" && m.payload == "offline";
+      },
+      milliseconds(20000)));
+
+  // A restart with nothing changed republishes exactly the same configs.
+  Subscriber again(port, {"homeassistant/#"});
+  std::map<std::string, std::string> retained;
+  again.read_until(
+      [&](const Subscriber::Message& m) {
+        retained[m.topic] = m.payload;
+        return retained.size() == configs.size();
+      },
+      milliseconds(10000));
+  EXPECT_EQ(retained, configs) << "the broker keeps every config";
+  auto second = start(port, sim->device());
+  std::map<std::string, std::string> republished;
+  again.read_until(
+      [&](const Subscriber::Message& m) {
+        if (!m.retained) republished[m.topic] = m.payload;
+        return republished.size() == configs.size();
+      },
+      milliseconds(30000));
+  EXPECT_EQ(republished, configs) << second->log();
+
+  // Restarted with the parameters excluded: their configs, left by the earlier run, are removed
+  // (an empty retained payload), and the others stay as they were.
+  second->process().stop(SIGTERM, milliseconds(20000));
+  auto third = start(port, sim->device(), "    Exclude \"parameter\"\n");
+  std::map<std::string, std::string> cleared;
+  std::size_t parameters = 0;
+  for (const auto& [topic, payload] : configs) {
+    if (contains(topic, "/parameter_")) ++parameters;
+  }
+  ASSERT_GT(parameters, 20u);
+  again.read_until(
+      [&](const Subscriber::Message& m) {
+        if (!m.retained && m.payload.empty()) cleared[m.topic] = m.payload;
+        return cleared.size() == parameters;
+      },
+      milliseconds(30000));
+  EXPECT_EQ(cleared.size(), parameters) << third->log();
+  for (const auto& [topic, payload] : cleared) {
+    EXPECT_TRUE(contains(topic, "/parameter_")) << topic;
+  }
+}
+
+TEST_F(HomeAssistantE2E, ABrokerThatComesUpLaterGetsTheDiscoveryWhileValuesFlow) {
+  const int port = test::free_tcp_port();
+  auto sim = start_sim({"--tcp", "0", "--profile", "idle", "--no-pace", "--latency-ms", "20"});
+  auto collectd = start(port, sim->device());
+  const std::string down = "HomeAssistant: broker 127.0.0.1:" + std::to_string(port) + ": ";
+  ASSERT_TRUE(eventually([&] { return contains(collectd->log(), down); }, milliseconds(15000)))
+      << collectd->log();
+  // write_prometheus still gets every read while the broker is away.
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto s = test::find_samples(collectd->samples(), "collectd_intergas_up",
+                                          {{"intergas", kBoiler}});
+        return s.size() == 1 && s[0].value == 1;
+      },
+      milliseconds(15000)))
+      << collectd->log();
+
+  Broker broker(dir_, port);
+  ASSERT_TRUE(broker.wait_ready());
+  Subscriber sub(port, {"homeassistant/#"});
+  ASSERT_TRUE(sub.read_until(
+      [&](const Subscriber::Message& m) {
+        return contains(m.topic, "/temperature_celsius_supply/config") && !m.payload.empty();
+      },
+      milliseconds(30000)))
+      << collectd->log();
+  ASSERT_TRUE(eventually([&] { return contains(collectd->log(), "HomeAssistant: connected"); },
+                         milliseconds(5000)));
+  // Logged once while down, however many attempts were made, and once on recovery.
+  const std::string log = collectd->log();
+  std::size_t lines = 0;
+  for (std::size_t at = log.find(down); at != std::string::npos; at = log.find(down, at + 1))
+    ++lines;
+  EXPECT_EQ(lines, 1u) << log;
+  EXPECT_EQ(test::find_samples(collectd->samples(), "collectd_intergas_up", {{"intergas", kBoiler}})
+                .size(),
+            1u);
+}
+
+TEST_F(HomeAssistantE2E, ARefusedLoginIsLoggedOnceAndRetriedUntilTheBrokerTakesIt) {
+  const int port = test::free_tcp_port();
+  const std::string passwords = dir_ + "/passwd";
+  auto set_password = [&](const std::string& password) {
+    const auto r = test::run_command(
+        {"/usr/bin/mosquitto_passwd", "-c", "-b", passwords, "collectd", password},
+        milliseconds(10000));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+  };
+  set_password("the broker's");
+  Broker broker(dir_, port, passwords);
+  ASSERT_TRUE(broker.wait_ready({"-u", "collectd", "-P", "the broker's"}));
+  auto sim = start_sim({"--tcp", "0", "--profile", "idle", "--no-pace", "--latency-ms", "20"});
+  CollectdOptions o;
+  o.plugin_dir = INTERGAS_PLUGIN_DIR;
+  o.types_db = INTERGAS_TYPES_DB;
+  o.work_dir = dir_;
+  o.csv = false;
+  o.boilers_config = std::string("  <Boiler \"") + kBoiler + "\">\n    Device \"" + sim->device() +
+                     "\"\n  </Boiler>\n  <HomeAssistant>\n    Host \"127.0.0.1\"\n    Port " +
+                     std::to_string(port) +
+                     "\n    User \"collectd\"\n    Password \"collectd's\"\n  </HomeAssistant>\n";
+  CollectdProcess collectd(o);
+  ASSERT_TRUE(collectd.start()) << collectd.log();
+  const std::string refused =
+      "HomeAssistant: broker 127.0.0.1:" + std::to_string(port) + ": refused the connection: ";
+  ASSERT_TRUE(eventually([&] { return contains(collectd.log(), refused); }, milliseconds(15000)))
+      << collectd.log();
+
+  // The broker takes collectd's password from now on.
+  set_password("collectd's");
+  broker.reload();
+  Subscriber sub(port, {"homeassistant/#"}, {"-u", "collectd", "-P", "collectd's"});
+  ASSERT_TRUE(sub.read_until(
+      [&](const Subscriber::Message& m) { return contains(m.topic, "/status_code/config"); },
+      milliseconds(30000)))
+      << collectd.log();
+  ASSERT_TRUE(eventually([&] { return contains(collectd.log(), "HomeAssistant: connected"); },
+                         milliseconds(5000)));
+  const std::string log = collectd.log();
+  EXPECT_EQ(log.find(refused), log.rfind(refused)) << "logged more than once:\n" << log;
+  EXPECT_EQ(log.find("HomeAssistant: broker"), log.find(refused)) << log;
+}
+
+// ESP's older IC2 firmware (as in real_boilers_test) answers neither S2 nor HN: once the plugin
+// has marked both unsupported, the boiler is announced without their entities (no gas meters, no
+// tap flow, no room temperatures), and with those of the commands it answers.
+TEST_F(HomeAssistantE2E, NoEntityForACommandTheBoilerDoesNotAnswer) {
+  const int port = test::free_tcp_port();
+  Broker broker(dir_, port);
+  ASSERT_TRUE(broker.wait_ready());
+  test::write_file(dir_ + "/ic2.state",
+                   "version.hardware = ic2kknl01\nversion.date_code = P080925\n"
+                   "version.software = v2.71\n");
+  auto sim = start_sim({"--tcp", "0", "--profile", "heating", "--no-pace", "--latency-ms", "20",
+                        "--state", dir_ + "/ic2.state", "--ignore", "status_extra,counters"});
+  auto collectd = start(port, sim->device());
+  Subscriber first(port, {"homeassistant/#"});
+  ASSERT_TRUE(first.read_until(
+      [&](const Subscriber::Message& m) { return contains(m.topic, "/status_code/config"); },
+      milliseconds(30000)))
+      << collectd->log();
+  // Every retained config, then a marker: the broker sends a new subscriber all retained messages
+  // at once when it subscribes, before anything published later. The first of them says the
+  // subscription is there: the marker is published then.
+  Subscriber all(port, {"homeassistant/#"});
+  std::map<std::string, std::string> configs;
+  const std::string marker = "homeassistant/end-of-retained";
+  bool marker_sent = false;
+  const bool complete = all.read_until(
+      [&](const Subscriber::Message& m) {
+        if (m.topic == marker) return true;
+        if (!m.retained) return false;
+        configs[m.topic] = m.payload;
+        if (!marker_sent) {
+          marker_sent = test::run_command({"/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p",
+                                           std::to_string(port), "-t", marker, "-m", "x"},
+                                          milliseconds(5000))
+                            .exit_code == 0;
+        }
+        return false;
+      },
+      milliseconds(30000));
+  ASSERT_TRUE(complete);
+  ASSERT_FALSE(configs.empty());
+  for (const auto& [topic, payload] : configs) {
+    for (const char* absent : {"gas_liters", "dhw_water", "burner_starts", "tap_flow", "room_zone",
+                               "pwm_ratio_pump", "operation_seconds"}) {
+      EXPECT_FALSE(contains(topic, absent)) << topic;
+    }
+  }
+  for (const char* present : {"/temperature_celsius_supply/config", "/mains_frequency_hertz/config",
+                              "/parameter_heater_on/config", "/status_code/config"}) {
+    bool found = false;
+    for (const auto& [topic, payload] : configs) found = found || contains(topic, present);
+    EXPECT_TRUE(found) << present;
+  }
+  EXPECT_TRUE(contains(configs.begin()->second, "\"hw_version\": \"ic2kknl01\""))
+      << configs.begin()->second;
+}
+
+}  // namespace
+}  // namespace intergas
