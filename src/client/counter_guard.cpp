@@ -1,5 +1,6 @@
 #include "client/counter_guard.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 
@@ -34,9 +35,9 @@ constexpr CounterBound kCounterBounds[] = {
      kCountWidths.ignition_failures},
     {types::events.name, "flame_loss", 1, kIgnitionSequence, false, kCountWidths.flame_losses},
     {types::events.name, "reset", 1, kIgnitionSequence, false, kCountWidths.resets},
-    {types::gas_liters.name, "ch", 1, Duration::zero(), true, 0},
-    {types::gas_liters.name, "dhw", 1, Duration::zero(), true, 0},
-    {types::dhw_water_liters.name, "", 1, kLitreAtMaxTapFlow, false, 0},
+    {types::gas_liters.name, "ch", 1, Duration::zero(), true, 0, 6},
+    {types::gas_liters.name, "dhw", 1, Duration::zero(), true, 0, 6},
+    {types::dhw_water_liters.name, "", 1, kLitreAtMaxTapFlow, false, 0, 11},
 };
 
 }  // namespace
@@ -96,6 +97,14 @@ CounterCheck CounterGuard::check(const Metric& m, TimePoint now) {
     return out;
   }
 
+  if (step == Move::lower && s.last_in - m.derive <= std::max(row->slack, row->step)) {
+    // Within the confirmation's tolerance below: the boiler catches up, it was not reset.
+    s.candidate.reset();
+    ++s.held;
+    out.verdict = CounterVerdict::held_lower;
+    out.held = s.held;
+    return out;
+  }
   // Held. Does it agree with the values held just before it?
   const bool agrees = s.candidate && [&] {
     const Move from_candidate = move(*row, s.candidate->value, m.derive, now - s.candidate->at);

@@ -65,6 +65,11 @@ struct CounterBound {
   Duration min_interval;  // the least time between two counts; gas: from MaxGasRate instead
   bool gas = false;       // min_interval comes from CounterGuard's max gas rate
   int width_bits = 0;     // a count that wraps after 2^width_bits - 1; 0: does not wrap
+  // A value at most this much below the last one let through is held until the counter passes it
+  // again, never taken for a reset: the confirmation of protocol.md 19.3 lets a value through
+  // that far above the boiler's (a flip within a meter's tolerance, plus rounding to litres; at
+  // least one count: hours, starts and events may be read one count ahead).
+  std::int64_t slack = 0;
 };
 
 // The row of `type` / `type_instance`, or nullptr: not a counter of the boiler's data.
