@@ -1,5 +1,8 @@
-// Fuzzes the reply decoders: the first byte picks the command and the model, the rest is the
-// reply. Nothing may crash, read out of bounds or break the decode_reply contract.
+// Fuzzes the production decode pipeline (reading.h: check_reply, confirmation, decode_data): the
+// first byte picks the command and the model, the rest is the reply (and, from byte 64 on, a
+// confirming read of it). Nothing may crash, read out of bounds or break a contract: a decoded
+// value is within its physical range, confirmation takes each field from one of the two reads or
+// the history.
 // Selector byte = command index (Command order, 0..6) + 7 x model index (hre 0, cw6 1,
 // xtreme 2), taken modulo 21; the seeds in corpus/decode are golden frames with that prefix.
 #include <cstddef>
@@ -11,6 +14,7 @@
 #include "protocol/codes.h"
 #include "protocol/command.h"
 #include "protocol/frame.h"
+#include "protocol/integrity.h"
 #include "protocol/plausibility.h"
 #include "protocol/reading.h"
 
@@ -36,6 +40,11 @@ void touch(const StatusReading& s, Model m) {
   require(!fault_display(s.fault_code_raw, m).empty());
   if (m == Model::xtreme) require(!s.fan_speed_target_rpm && !s.fan_pwm_ratio);
   if (m != Model::xtreme) require(!s.flue_celsius);
+  for (const auto& t : {s.heat_exchanger_celsius, s.supply_celsius, s.return_celsius, s.dhw_celsius,
+                        s.boiler_celsius, s.outside_celsius, s.flue_celsius}) {
+    if (t) require(celsius_in_range(*t));
+  }
+  if (s.ionisation_current_amperes) require(*s.ionisation_current_amperes >= 0);
   if (s.pressure_bar) require(s.flag(Flag::pressure_sensor));
   require(s == s);
 }
@@ -89,6 +98,27 @@ void fuzz_one(const std::uint8_t* data, std::size_t size) {
     touch(decode_parameters(frame, m), m);
     touch(decode_version(frame, m), m);
     touch(decode_fault_stats(frame, m), m);
+    (void)out_of_range(c, m, frame);
+  }
+
+  // Confirmation of a first read (bytes 0-31) by a second (32-63) against a history that knows
+  // the first read's even bytes.
+  if (reply.size >= 2 * kFrameSize) {
+    const ByteView first = reply.first(kFrameSize);
+    const ByteView second(reply.data + kFrameSize, kFrameSize);
+    TrustedFrame history;
+    for (std::size_t b = 0; b < kFrameSize; b += 2) {
+      history.bytes[b] = static_cast<std::uint8_t>(first[b] ^ (reply.size & 1));
+      history.known.set(b);
+    }
+    (void)fields_to_confirm(c, m, history, first);
+    const Confirmation merged = confirm(c, m, history, first, second);
+    for (std::size_t b = 0; b < kFrameSize; ++b) {
+      require(merged.trusted[b] == second[b] || merged.trusted[b] == history.bytes[b]);
+    }
+    remember(c, m, history, ByteView(merged.trusted.data(), kFrameSize), merged.disputed);
+    (void)decode_data(c, m, ByteView(merged.trusted.data(), kFrameSize));
+    (void)decode_data(c, m, ByteView(merged.other.data(), kFrameSize));
   }
 }
 
