@@ -325,6 +325,70 @@ TEST_F(SessionTest, HoldsTheNextRequestBackWhileALateReplyMayStillCome) {
   EXPECT_EQ(s().counters().discarded_bytes, kCountersFrame.size());
 }
 
+// A reply later than the late window, arriving while the next command is outstanding and that
+// command is silent (an unsupported one): alone, it would pass for that command's reply. It is
+// read again at once (a request timed out, so every reply is confirmed until one is), the
+// confirming read gets silence, and nothing is decoded (protocol.md 19).
+TEST_F(SessionTest, AReplyLaterThanItsWindowCannotPassForASilentCommandsReply) {
+  time_out_status_extra_before_counters();
+  ASSERT_EQ(events().size(), 1u);
+  fire();  // the late window passes in silence
+  ASSERT_EQ(send().command, Command::counters);
+  advance(milliseconds(300));
+  receive(golden::frame(golden::kRbStatusExtra));  // S2's reply, 1.3 s late: 32 bytes
+  fire();
+  EXPECT_TRUE(events().empty()) << "taken as a first read only";
+  fire();
+  ASSERT_EQ(send().command, Command::counters) << "the confirming read";
+  fire();  // silence: counters do not answer
+  auto ev = events();
+  for (const Event& e : ev) EXPECT_FALSE(std::holds_alternative<ReplyDecoded>(e));
+  EXPECT_EQ(s().counters().failures[static_cast<int>(Failure::timeout)], 2u);
+}
+
+// The same on the Xtreme, whose XOR cannot tell one command's reply from another's.
+TEST_F(SessionTest, OnTheXtremeToo) {
+  SessionConfig c = config(Model::xtreme);
+  c.schedule.set_every(Command::status_extra, 1);
+  c.schedule.set_every(Command::counters, 1);
+  make(c);
+  s().begin_cycle(now_);
+  exchange(kXtremeStatus);
+  ASSERT_EQ(send().command, Command::status_extra);
+  fire();  // S2 times out
+  events();
+  fire();  // past the late window
+  ASSERT_EQ(send().command, Command::counters);
+  advance(milliseconds(300));
+  receive(golden::frame(golden::kLcXtremeStatusExtra));  // S2's reply, late, with a valid XOR
+  fire();
+  EXPECT_TRUE(events().empty()) << "a checksummed reply after a timeout is read again too";
+  fire();
+  ASSERT_EQ(send().command, Command::counters);
+  fire();
+  for (const Event& e : events()) EXPECT_FALSE(std::holds_alternative<ReplyDecoded>(e));
+}
+
+// A reply that arrives in the late window after its request timed out is not used, but proves
+// the boiler answers that command: its run of misses ends, so a lossy line does not get a
+// supported command marked unsupported.
+TEST_F(SessionTest, ALateReplyCreditsItsCommand) {
+  SessionConfig c = config();
+  c.schedule.set_every(Command::status_extra, 1);
+  make(c);
+  for (int cycle = 0; cycle < 6; ++cycle) {
+    s().begin_cycle(now_);
+    exchange(kStatusFrame);
+    ASSERT_EQ(send().command, Command::status_extra);
+    fire();  // timed out
+    advance(milliseconds(100));
+    receive(golden::frame(golden::kRbStatusExtra));  // the reply, late; the cycle has ended
+    events();
+    advance(milliseconds(10000));
+  }
+  EXPECT_FALSE(s().is_unsupported(Command::status_extra)) << "six late replies, no miss counted";
+}
+
 // A reply later still, arriving while the next request is outstanding, meets that request's
 // own reply: more than a frame, so neither is trusted.
 TEST_F(SessionTest, NeverTakesALateReplyAsTheNextCommandsReply) {
@@ -569,6 +633,35 @@ TEST_F(RealBoilerTest, APlainBoilerIsFoundOnTheFirstCycleAndTheCycleGoesOn) {
   ASSERT_EQ(ev.size(), 2u);
   EXPECT_EQ(std::get<FramingFound>(ev[0]).model, Model::hre);
   EXPECT_EQ(send_when_due().bytes, (Bytes{'H', 'N', '\r'}));
+}
+
+// While the framing is being found, a garbled reply of the expected length shows the framing is
+// right: it is not switched. A reply of the other framing's length is (32 bytes where the Xtreme's
+// 33 were expected: a plain boiler answering).
+TEST_F(RealBoilerTest, DetectionSwitchesOnlyOnSilenceOrTheOtherFramingsLength) {
+  SessionConfig c = config();
+  c.detect_model = true;
+  make(c);
+  s().begin_cycle(now_);
+  Bytes garbled = kStatusFrame;
+  garbled[27] = 0x21;  // 32 bytes, breaking a structural rule
+  EXPECT_EQ(send_when_due().bytes, (Bytes{'S', '?', '\r'}));
+  advance(milliseconds(100));
+  receive(garbled);
+  fire();
+  events();
+  s().begin_cycle(now_);
+  EXPECT_EQ(send_when_due().bytes, (Bytes{'S', '?', '\r'})) << "still plain after a garbled reply";
+  time_out();
+  events();
+  s().begin_cycle(now_);
+  EXPECT_EQ(send_when_due().bytes, (Bytes{'S', '?', '\r', 0x61})) << "the Xtreme's after silence";
+  advance(milliseconds(100));
+  receive(kStatusFrame);  // 32 bytes where 33 were expected
+  time_out();
+  events();
+  s().begin_cycle(now_);
+  EXPECT_EQ(send_when_due().bytes, (Bytes{'S', '?', '\r'})) << "plain again: a plain reply came";
 }
 
 // A reopened link may lead to another boiler: the framing is found again, the last one first.
