@@ -27,8 +27,9 @@ void Session::on_link_opened(TimePoint now) {
   has_rx_ = false;
   late_window_end_ = TimePoint{};
   late_reply_possible_ = false;
-  // Another boiler may be behind a reopened link: find its framing again, the last one first,
-  // and trust nothing read from the one before.
+  // Behind a reopened link is most likely the same boiler (ScheduleState keeps its unsupported
+  // marks, and asks each such command once), but it may be another: find the framing again, the
+  // last one first, and trust no bytes read before.
   framing_known_ = !config_.detect_model;
   for (TrustedFrame& h : history_) h.clear();
   for (Bytes& b : first_read_) b.clear();

@@ -58,7 +58,8 @@ enum class BurnerState : std::uint8_t {
 inline constexpr std::uint8_t kNoFault = 0xFF;  // S? byte 29 when no fault was ever latched
 
 // Decoded S? reply. Temperatures in degrees Celsius; std::nullopt means "not known" (open sensor,
-// sentinel, missing pressure sensor, or a field the model does not have) and is never exported.
+// sentinel, missing pressure sensor, a value outside its physical range, or a field the model does
+// not have): not dispatched.
 struct StatusReading {
   std::optional<double> heat_exchanger_celsius;  // t1, bytes 0-1
   std::optional<double> supply_celsius;          // t2, bytes 2-3
