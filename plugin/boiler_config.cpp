@@ -67,7 +67,8 @@ std::optional<std::string> read_schedule(const oconfig_item_t& item, BoilerConfi
   const auto command = parse_command_name(name);
   if (!command) {
     return "unknown command " + quoted(name) +
-           " (status_extra, diagnostics, counters, parameters, version, fault_stats)";
+           " (status_extra, diagnostics, counters, parameters, version, fault_stats, "
+           "status_extra2)";
   }
   if (*command == Command::status)
     return std::string("status is read on every read and cannot be scheduled");

@@ -50,6 +50,11 @@ std::string wire_name(Command c, Model m) {
   return text;
 }
 
+// Enabled for this boiler: scheduled, and asked of its framing (no D2 for a plain one).
+bool is_enabled(Command c, const Session& s) {
+  return s.config().schedule.every(c) > 0 && is_asked_of(c, s.model());
+}
+
 std::string framing_text(const Session& s) {
   if (!s.config().detect_model) {
     return "Model \"" + std::string(model_name(s.model())) + "\" as configured";
@@ -151,10 +156,10 @@ void LineWatch::watch_support(const CycleReport& r, const Session& s, std::vecto
   // Who the boiler is, said once the picture is complete: at first, and after a reopen when it
   // differs (another boiler, a firmware update). Changes found before that are part of it.
   if (identified_.empty() || reidentify_) {
-    for (Command c : kAllCommands) {
-      if (schedule.every(c) > 0 && !support_[static_cast<std::size_t>(command_index(c))]) return;
-    }
     if (!s.framing_known()) return;
+    for (Command c : kAllCommands) {
+      if (is_enabled(c, s) && !support_[static_cast<std::size_t>(command_index(c))]) return;
+    }
     reidentify_ = false;
     const std::string text = identity(s);
     if (text != identified_) out.push_back({Notice::Kind::identified, text, {}});
@@ -183,7 +188,7 @@ std::string LineWatch::identity(const Session& s) const {
   std::vector<Command> answers, silent;
   for (Command c : kAllCommands) {
     const auto& known = support_[static_cast<std::size_t>(command_index(c))];
-    if (s.config().schedule.every(c) <= 0 || !known) continue;
+    if (!is_enabled(c, s) || !known) continue;
     (*known ? answers : silent).push_back(c);
   }
   std::string text = "found " + (firmware_.empty() ? "firmware unknown" : firmware_) +

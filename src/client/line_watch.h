@@ -12,7 +12,8 @@
 //   `summary_period` when at least `noisy_share` of its requests failed, and once more when a
 //   period is clean again.
 // * What meeting the boiler found (framing, firmware, the commands it answers) is said once, when
-//   every enabled command has answered or been marked unsupported; later changes one line each.
+//   every enabled command (scheduled and asked of its framing, is_asked_of) has answered or been
+//   marked unsupported; later changes one line each.
 // * A frame rejected by the same rule `repeats_before_warning` times in a row is shown once, raw.
 #pragma once
 

@@ -53,6 +53,9 @@ inline constexpr GaugeType temperature_celsius{"temperature_celsius", kData, "de
 inline constexpr GaugeType setpoint_celsius{"setpoint_celsius", kData, "degC", U, U};
 inline constexpr GaugeType pressure_bar{"pressure_bar", kData, "bar", 0, U};
 inline constexpr GaugeType fan_speed_rpm{"fan_speed_rpm", kData, "rpm", 0, U};
+inline constexpr GaugeType pump_speed_rpm{"pump_speed_rpm", kData, "rpm", 0, U};
+// A stepper motor's position; its sign and zero are the firmware's (protocol.md 12.4).
+inline constexpr GaugeType valve_position_steps{"valve_position_steps", kData, "steps", U, U};
 inline constexpr GaugeType pwm_ratio{"pwm_ratio", kData, "1", 0, 1};
 inline constexpr GaugeType ionisation_current_amperes{"ionisation_current_amperes", kData, "A", U,
                                                       U};
@@ -94,6 +97,8 @@ inline constexpr MetricType kMetricTypes[] = {
     types::setpoint_celsius,
     types::pressure_bar,
     types::fan_speed_rpm,
+    types::pump_speed_rpm,
+    types::valve_position_steps,
     types::pwm_ratio,
     types::ionisation_current_amperes,
     types::tap_flow_liters_per_minute,

@@ -49,7 +49,8 @@ struct Health {
 };
 // up and link_open: what this read did, dispatched on every read.
 void append_link_state(const Health& health, std::vector<Metric>& out);
-// The rest: requests_sent and request_duration_seconds for the commands the schedule enables,
+// The rest: requests_sent and request_duration_seconds for the commands the schedule enables and
+// the boiler's framing is asked (is_asked_of; none framing-specific before it is known),
 // request_failures, requests_deferred, values_out_of_range, reconnects; framing and
 // command_supported once known. Slow-moving, so the
 // plugin dispatches them once a minute (with that period as their interval).

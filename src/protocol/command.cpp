@@ -28,6 +28,9 @@ std::string_view command_text(Command c, Model m) {
       return "REV";
     case Command::fault_stats:
       return "EN\r";
+    // protocol.md 12.4: LC's Xtreme reader; on the Xtreme with the XOR byte 7B like the others.
+    case Command::status_extra2:
+      return "D2\r";
   }
   return "S?\r";
 }
@@ -48,6 +51,8 @@ std::size_t reply_size(Command c, Model m) {
 
 std::optional<Command> command_from_request(ByteView request, Model m) {
   for (Command c : kAllCommands) {
+    // A plain-framing boiler has no D2 (protocol.md 12.4): it ignores it like any unknown request.
+    if (!is_asked_of(c, m)) continue;
     const Bytes expected = request_bytes(c, m);
     if (request.size != expected.size()) continue;
     bool same = true;

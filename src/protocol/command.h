@@ -21,11 +21,14 @@ enum class Command {
   parameters,    // V?\r   installer parameters, signed bytes (protocol.md 11)
   version,       // REV    hardware and software version strings (protocol.md 12.1)
   fault_stats,   // EN\r   one byte per fault number, 0xFF = none (protocol.md 12.3)
+  // Last, so that the indexes above keep their meaning.
+  status_extra2,  // D2\r   Xtreme only: fan, pump and valve set points and actual
+                  // (protocol.md 12.4)
 };
-inline constexpr int kCommandCount = 7;
+inline constexpr int kCommandCount = 8;
 inline constexpr Command kAllCommands[kCommandCount] = {
     Command::status,     Command::status_extra, Command::diagnostics, Command::counters,
-    Command::parameters, Command::version,      Command::fault_stats};
+    Command::parameters, Command::version,      Command::fault_stats, Command::status_extra2};
 
 constexpr int command_index(Command c) { return static_cast<int>(c); }
 
@@ -45,10 +48,20 @@ constexpr std::string_view command_name(Command c) {
       return "version";
     case Command::fault_stats:
       return "fault_stats";
+    case Command::status_extra2:
+      return "status_extra2";
   }
   return "status";
 }
 std::optional<Command> parse_command_name(std::string_view name);
+
+// Whether the plugin asks command c of a boiler in model m's framing. D2 exists only on the
+// Xtreme (protocol.md 3, 12.4): a plain-framing boiler is never sent it. The one rule for the
+// session's queue, the metric accounting and the "found" line; intergas-read --probe asks
+// everything of any boiler, to list what it answers.
+constexpr bool is_asked_of(Command c, Model m) {
+  return c != Command::status_extra2 || m == Model::xtreme;
+}
 
 // The three ASCII command bytes as the boiler's documentation writes them ("S?\r", "CRC", "H0\r").
 std::string_view command_text(Command c, Model m);

@@ -107,6 +107,18 @@ constexpr Field kDiagnostics[] = {
     u16("mains_frequency", 6, 5),  u16("reference_voltage", 8, 10),
 };
 
+// D2 (protocol.md 12.4), the Xtreme's alone: it comes with the XOR byte and so is never confirmed;
+// the fields name what is exported. Speeds move like the S? fan; the valve stepper by a step no
+// source gives, so wide. No range is known (no capture): none is set.
+constexpr Field kStatusExtra2[] = {
+    u16("fan_speed_target", 0, 300),
+    u16("fan_speed_actual", 2, 300),
+    u16("pump_speed_target", 10, 300),
+    u16("pump_speed_actual", 12, 300),
+    Field{"valve_position_target", {28, 29}, 2, true, 100, false, std::nullopt, std::nullopt},
+    Field{"valve_position_actual", {30, 31}, 2, true, 100, false, std::nullopt, std::nullopt},
+};
+
 // V? (protocol.md 11): one signed byte per parameter; REV (12.1): text. Both stand still.
 constexpr std::array<Field, kFrameSize> every_byte_exact() {
   std::array<Field, kFrameSize> f{};
@@ -187,6 +199,8 @@ FieldList fields_of(Command c, Model m) {
       return list(kEveryByte);
     case Command::fault_stats:
       return {};  // not exported (protocol.md 12.3)
+    case Command::status_extra2:
+      return list(kStatusExtra2);
   }
   return {};
 }

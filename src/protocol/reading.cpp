@@ -46,6 +46,8 @@ Reading decode_data(Command c, Model m, ByteView data) {
       return decode_version(data, m);
     case Command::fault_stats:
       return decode_fault_stats(data, m);
+    case Command::status_extra2:
+      return decode_status_extra2(data, m);
   }
   return decode_status(data, m);
 }

@@ -14,12 +14,14 @@
 #include "protocol/result.h"
 #include "protocol/status.h"
 #include "protocol/status_extra.h"
+#include "protocol/status_extra2.h"
 #include "protocol/version.h"
 
 namespace intergas {
 
-using Reading = std::variant<StatusReading, StatusExtraReading, DiagnosticsReading, CountersReading,
-                             ParametersReading, VersionReading, FaultStatsReading>;
+using Reading =
+    std::variant<StatusReading, StatusExtraReading, DiagnosticsReading, CountersReading,
+                 ParametersReading, VersionReading, FaultStatsReading, StatusExtra2Reading>;
 
 // The Command a reading answers.
 Command reading_command(const Reading& r);

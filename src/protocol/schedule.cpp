@@ -18,6 +18,8 @@ Schedule Schedule::defaults(std::chrono::milliseconds read_interval) {
   using std::chrono::minutes;
   Schedule s;
   s.set_every(Command::status_extra, 1);
+  // Asked only of an Xtreme (is_asked_of, command.h): its fan and pump, read like the status.
+  s.set_every(Command::status_extra2, 1);
   s.set_every(Command::diagnostics, cycles_per(minutes(1)));
   s.set_every(Command::counters, cycles_per(minutes(1)));
   s.set_every(Command::parameters, cycles_per(minutes(1)));

@@ -18,8 +18,9 @@ int cycles_per(std::chrono::milliseconds period, std::chrono::milliseconds read_
 // status is always sent (every cycle), whatever is set for it.
 class Schedule {
  public:
-  // status and status_extra every cycle; counters, diagnostics, parameters once a minute;
-  // version every five minutes; fault_stats off (its meaning is unsettled, protocol.md 18.5).
+  // status, status_extra and (on an Xtreme) status_extra2 every cycle; counters, diagnostics,
+  // parameters once a minute; version every five minutes; fault_stats off (its meaning is
+  // unsettled, protocol.md 18.5).
   static Schedule defaults(std::chrono::milliseconds read_interval);
 
   Schedule() {

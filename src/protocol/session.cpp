@@ -77,7 +77,8 @@ void Session::enqueue_due(bool with_status) {
   if (with_status) queue_.push_back(Command::status);
   const auto first = queue_.size();
   for (Command c : kAllCommands) {
-    if (c != Command::status && schedule_.is_due(c, cycle_)) queue_.push_back(c);
+    const bool asked = config_.ask_every_command || is_asked_of(c, model_);
+    if (c != Command::status && asked && schedule_.is_due(c, cycle_)) queue_.push_back(c);
   }
   std::stable_sort(queue_.begin() + static_cast<long>(first), queue_.end(),
                    [this](Command a, Command b) { return schedule_.asks_before(a, b, cycle_); });

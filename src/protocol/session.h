@@ -86,6 +86,9 @@ struct SessionConfig {
   // next cycle. 0: no limit. The plugin passes the read interval.
   Duration cycle_budget{0};
   Schedule schedule;
+  // Ask what the schedule enables whatever the framing, D2 of a plain boiler too (is_asked_of is
+  // not applied): intergas-read --probe, which lists what a boiler answers.
+  bool ask_every_command = false;
 };
 
 // Bytes for the driver to write now, after discarding any input pending on the link.

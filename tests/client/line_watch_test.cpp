@@ -257,5 +257,62 @@ TEST(LineWatch, AStableFrameBreakingACrossFieldRuleIsSaidOnce) {
   for (const Notice& x : b.cycles(5, answers)) EXPECT_NE(x.kind, Notice::Kind::frame_trusted);
 }
 
+// An Xtreme answers D2 (status_extra2, protocol.md 12.4): the found line waits for it and names
+// it, and the supported-command facts include it.
+TEST(LineWatch, AnXtremeIsFoundWithItsD2) {
+  SessionConfig c = status_only();
+  c.model = Model::xtreme;
+  c.schedule.set_every(Command::version, 30);
+  c.schedule.set_every(Command::status_extra2, 1);
+  Bench b(c);
+  const std::map<Command, Bytes> xtreme = {
+      {Command::status, golden::frame(golden::kLcXtremeStatus)},
+      {Command::version, kVersion},  // REV is plain on the Xtreme too (protocol.md 3)
+      {Command::status_extra2, golden::frame(golden::kSyntheticXtremeStatusExtra2)}};
+  auto n = b.cycle(xtreme);
+  ASSERT_EQ(kinds(n), std::vector<Notice::Kind>{Notice::Kind::identified});
+  EXPECT_EQ(n[0].text,
+            "found ic3mk1 P190517 V2.53 (IC3 board), Model \"xtreme\" as configured; answers "
+            "status, version, status_extra2");
+  EXPECT_EQ(b.watch().support()[command_index(Command::status_extra2)], true);
+}
+
+// An Xtreme that does not answer D2 is handled like any unanswered command.
+TEST(LineWatch, AnXtremeWithoutD2NamesItAsUnanswered) {
+  SessionConfig c = status_only();
+  c.model = Model::xtreme;
+  c.schedule.set_every(Command::status_extra2, 1);
+  Bench b(c);
+  const std::map<Command, Bytes> no_d2 = {
+      {Command::status, golden::frame(golden::kLcXtremeStatus)}};
+  EXPECT_TRUE(b.cycles(2, no_d2).empty());
+  auto n = b.cycle(no_d2);
+  ASSERT_EQ(kinds(n), std::vector<Notice::Kind>{Notice::Kind::identified});
+  EXPECT_EQ(n[0].text,
+            "found firmware unknown, Model \"xtreme\" as configured; answers status; no reply to "
+            "status_extra2 (asked 3 times; asked again after a pause that doubles up to every 360 "
+            "reads, and after a reconnect)");
+  EXPECT_EQ(b.watch().support()[command_index(Command::status_extra2)], false);
+}
+
+// A plain-framing boiler is never asked D2, even with it in the schedule (the defaults have it):
+// the found line comes after the first read, without it, configured or detected.
+TEST(LineWatch, APlainBoilerIsFoundWithoutWaitingForD2) {
+  for (bool detect : {false, true}) {
+    SCOPED_TRACE(detect);
+    SessionConfig c = status_only();
+    c.detect_model = detect;
+    c.schedule.set_every(Command::version, 30);
+    c.schedule.set_every(Command::status_extra2, 1);
+    Bench b(c);
+    const std::map<Command, Bytes> hre = {{Command::status, kStatus}, {Command::version, kVersion}};
+    auto n = b.cycle(hre);
+    ASSERT_EQ(kinds(n), std::vector<Notice::Kind>{Notice::Kind::identified});
+    EXPECT_EQ(n[0].text.find("status_extra2"), std::string::npos) << n[0].text;
+    EXPECT_NE(n[0].text.find("answers status, version"), std::string::npos) << n[0].text;
+    EXPECT_EQ(b.watch().support()[command_index(Command::status_extra2)], std::nullopt);
+  }
+}
+
 }  // namespace
 }  // namespace intergas

@@ -185,6 +185,35 @@ TEST(HealthMetrics, AlwaysCarryUpLinkAndEveryFailureReason) {
   EXPECT_EQ(m.count({"request_duration_seconds", "counters"}), 0u) << "no exchange yet";
 }
 
+// D2 (status_extra2) is asked only of an Xtreme (is_asked_of): its requests_sent,
+// request_duration_seconds and command_supported series exist only once the boiler is known to
+// speak the checksummed framing, never for a plain one, whatever the schedule says.
+TEST(HealthMetrics, StatusExtra2SeriesOnlyForTheChecksummedFraming) {
+  Schedule s;
+  s.set_every(Command::status_extra2, 1);
+  s.set_every(Command::status_extra, 1);
+  auto series = [&s](std::optional<bool> checksummed) {
+    Health h;
+    h.checksummed_framing = checksummed;
+    for (auto& v : h.supported) v = true;
+    for (auto& d : h.counters.last_duration) d = std::chrono::milliseconds(120);
+    std::vector<Metric> out;
+    append_health_metrics(h, s, out);
+    return by_key(out);
+  };
+  for (std::optional<bool> plain_or_unknown : {std::optional<bool>(false), std::optional<bool>()}) {
+    auto m = series(plain_or_unknown);
+    EXPECT_EQ(m.count({"requests_sent", "status_extra2"}), 0u);
+    EXPECT_EQ(m.count({"request_duration_seconds", "status_extra2"}), 0u);
+    EXPECT_EQ(m.count({"command_supported", "status_extra2"}), 0u);
+    EXPECT_EQ(m.count({"requests_sent", "status_extra"}), 1u);
+  }
+  auto x = series(true);
+  EXPECT_EQ(x.at({"requests_sent", "status_extra2"}).derive, 0);
+  EXPECT_DOUBLE_EQ(x.at({"request_duration_seconds", "status_extra2"}).gauge, 0.120);
+  EXPECT_EQ(x.at({"command_supported", "status_extra2"}).gauge, 1.0);
+}
+
 // Every metric there is (each reading of the table, health with every optional part known) has
 // a type of the contract, with the contract's data-source kind.
 TEST(MetricTypes, EveryDispatchedMetricHasItsContractKind) {

@@ -121,7 +121,7 @@ TEST_F(RealBoilers, AnXtremeIsFoundWithADeviceLineAlone) {
                    "intergas plugin: Boiler \"xtreme\": found ic3mk1 P190517 "
                    "V2.53 (IC3 board), checksummed framing (Xtreme); answers "
                    "status, status_extra, diagnostics, counters, parameters, "
-                   "version") != std::string::npos;
+                   "version, status_extra2") != std::string::npos;
       },
       milliseconds(20000)))
       << collectd->log() << collectd->scrape();

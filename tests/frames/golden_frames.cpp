@@ -310,6 +310,23 @@ std::vector<RealFrame> make_table() {
                Command::fault_stats,
                kSyntheticFaultStats,
                {}});
+  t.push_back({"SyntheticXtremeStatusExtra2",
+               "none published: LC `esphome/IntergasXtremeMonitor.cpp` gives the layout only",
+               "protocol.md 12.4, 14.8",
+               Provenance::synthetic,
+               Model::xtreme,
+               "none (Xtreme layout per LC, Xtreme 36)",
+               Command::status_extra2,
+               kSyntheticXtremeStatusExtra2,
+               {
+                   // Read by hand from the bytes above in LC's layout, little-endian.
+                   {"fan_speed_rpm", "target", 1850},        // bytes 0-1: 3A 07
+                   {"fan_speed_rpm", "actual", 1846},        // bytes 2-3: 36 07
+                   {"pump_speed_rpm", "target", 3300},       // bytes 10-11: E4 0C
+                   {"pump_speed_rpm", "actual", 3287},       // bytes 12-13: D7 0C
+                   {"valve_position_steps", "target", 120},  // bytes 28-29: 78 00
+                   {"valve_position_steps", "actual", 118},  // bytes 30-31: 76 00
+               }});
   return t;
 }
 

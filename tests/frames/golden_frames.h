@@ -82,6 +82,15 @@ inline constexpr const char* kSyntheticFaultStats =
     "01 FF FF FF 02 FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF FF 00 FF "
     "FF";
 
+// Synthetic Xtreme D2 reply with its XOR byte 0x38 (protocol.md 12.4, 14.8). No capture of a D2
+// reply has been published, nor any decoded D2 value: LC's reader gives only the layout (fan set
+// point and actual at 0-3, pump at 10-13, valve stepper at 28-31). The values are ours: fan
+// 1850 / 1846 rpm, pump 3300 / 3287 rpm, valve 120 / 118 steps; the undecoded bytes 4-9 and
+// 14-27 are made up too, non-zero so that a decoder reading the wrong offsets shows.
+inline constexpr const char* kSyntheticXtremeStatusExtra2 =
+    "3A 07 36 07 12 00 C0 0D F4 7E E4 0C D7 0C 5E 01 A4 0D 00 00 00 00 00 00 00 00 BB 11 78 00 76 "
+    "00 38";
+
 enum class Provenance {
   captured,          // bytes a boiler sent, as the source published them
   source_simulated,  // a frame the source's own simulator produced, not a boiler

@@ -3,8 +3,8 @@
 // confirming read of it). Nothing may crash, read out of bounds or break a contract: a decoded
 // value is within its physical range, confirmation takes each field from one of the two reads or
 // the history.
-// Selector byte = command index (Command order, 0..6) + 7 x model index (hre 0, cw6 1,
-// xtreme 2), taken modulo 21; the seeds in corpus/decode are golden frames with that prefix.
+// Selector byte = command index (Command order, 0..7) + 8 x model index (hre 0, cw6 1,
+// xtreme 2), taken modulo 24; the seeds in corpus/decode are golden frames with that prefix.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -64,6 +64,7 @@ void touch(const ParametersReading& p, Model) {
 void touch(const VersionReading& v, Model) {
   for (char ch : v.label()) require(ch >= 0x20 && ch <= 0x7E);
 }
+void touch(const StatusExtra2Reading& x, Model) { require(x == x); }
 void touch(const FaultStatsReading& f, Model) {
   for (int i = -1; i <= 32; ++i) (void)f.entry(i);
 }
@@ -98,6 +99,7 @@ void fuzz_one(const std::uint8_t* data, std::size_t size) {
     touch(decode_parameters(frame, m), m);
     touch(decode_version(frame, m), m);
     touch(decode_fault_stats(frame, m), m);
+    touch(decode_status_extra2(frame, m), m);
     (void)out_of_range(c, m, frame);
   }
 

@@ -99,6 +99,7 @@ TEST_F(BoilerConfigTest, ReadsEveryOption) {
              t.item("ReconnectMaxDelay", {Tree::num(15)}), t.item("MaxGasRate", {Tree::num(5.5)}),
              t.item("Schedule", {Tree::str("counters"), Tree::num(3)}),
              t.item("Schedule", {Tree::str("version"), Tree::str("off")}),
+             t.item("Schedule", {Tree::str("status_extra2"), Tree::num(2)}),
              t.item("Exclude", {Tree::str("parameter"), Tree::str("flag/gp_switch")})});
   ASSERT_FALSE(err) << *err;
   ASSERT_EQ(boilers.size(), 1u);
@@ -116,6 +117,7 @@ TEST_F(BoilerConfigTest, ReadsEveryOption) {
   EXPECT_EQ(s.every(Command::counters), 3);
   EXPECT_EQ(s.every(Command::version), 0);
   EXPECT_EQ(s.every(Command::diagnostics), 3) << "default: once a minute at 20 s";
+  EXPECT_EQ(s.every(Command::status_extra2), 2);
   Metric m;
   m.type = "parameter";
   m.type_instance = "dhw_set";
@@ -136,6 +138,7 @@ TEST_F(BoilerConfigTest, DefaultsNeedOnlyADevice) {
   EXPECT_EQ(b.max_gas_rate, 8.0) << "m3/h: the largest model's load with margin";
   const Schedule s = b.schedule(milliseconds(10000));
   EXPECT_EQ(s.every(Command::status_extra), 1);
+  EXPECT_EQ(s.every(Command::status_extra2), 1) << "every read, asked of an Xtreme only";
   EXPECT_EQ(s.every(Command::counters), 6);
   EXPECT_EQ(s.every(Command::version), 30) << "300 s: within write_prometheus's StalenessDelta";
 }

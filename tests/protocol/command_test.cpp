@@ -40,7 +40,9 @@ INSTANTIATE_TEST_SUITE_P(
                       RequestRow{Command::diagnostics, Model::xtreme, {0x43, 0x52, 0x43, 0x52}},
                       RequestRow{Command::counters, Model::xtreme, {0x48, 0x30, 0x0D, 0x75}},
                       RequestRow{Command::parameters, Model::xtreme, {0x56, 0x3F, 0x0D, 0x64}},
-                      RequestRow{Command::version, Model::xtreme, {0x52, 0x45, 0x56}}));
+                      RequestRow{Command::version, Model::xtreme, {0x52, 0x45, 0x56}},
+                      // protocol.md 3, 12.4: "D2\r" 44 32 0D, XOR 44^32^0D = 7B.
+                      RequestRow{Command::status_extra2, Model::xtreme, {0x44, 0x32, 0x0D, 0x7B}}));
 
 TEST(CommandText, NamesTheCountersCommandPerModel) {
   EXPECT_EQ(command_text(Command::counters, Model::hre), "HN\r");
@@ -62,6 +64,24 @@ TEST(CommandFromRequest, XtremeNeedsAValidXorByte) {
   EXPECT_EQ(command_from_request(Bytes{0x53, 0x3F, 0x0D, 0x62}, Model::xtreme), std::nullopt);
   // REV only ever plain (protocol.md 13: LC sends it without XOR).
   EXPECT_EQ(command_from_request(Bytes{0x52, 0x45, 0x56, 0x01}, Model::xtreme), std::nullopt);
+}
+
+// protocol.md 12.4: D2 is the Xtreme's; a plain-framing boiler is never asked it and, in the
+// simulator, does not recognise it.
+TEST(IsAskedOf, StatusExtra2OnlyOfTheXtreme) {
+  EXPECT_TRUE(is_asked_of(Command::status_extra2, Model::xtreme));
+  EXPECT_FALSE(is_asked_of(Command::status_extra2, Model::hre));
+  EXPECT_FALSE(is_asked_of(Command::status_extra2, Model::cw6));
+  for (Command c : kAllCommands) {
+    if (c == Command::status_extra2) continue;
+    for (Model m : {Model::hre, Model::cw6, Model::xtreme}) {
+      EXPECT_TRUE(is_asked_of(c, m)) << command_name(c) << " " << model_name(m);
+    }
+  }
+  EXPECT_EQ(command_from_request(Bytes{0x44, 0x32, 0x0D}, Model::hre), std::nullopt);
+  EXPECT_EQ(command_from_request(Bytes{0x44, 0x32, 0x0D}, Model::cw6), std::nullopt);
+  EXPECT_EQ(command_from_request(Bytes{0x44, 0x32, 0x0D}, Model::xtreme), std::nullopt);
+  EXPECT_EQ(command_name(Command::status_extra2), "status_extra2");
 }
 
 TEST(CommandFromRequest, HreAnswersOnlyItsOwnCommands) {

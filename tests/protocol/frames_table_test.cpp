@@ -42,7 +42,7 @@ Bytes read_file(const std::string& path) {
   return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// tests/fuzz/corpus/decode: a selector byte (command index + 7 x model index) and a reply. Every
+// tests/fuzz/corpus/decode: a selector byte (command index + 8 x model index) and a reply. Every
 // frame of the table seeds the fuzzer, so a frame added here is fuzzed from the start.
 TEST(FramesTable, EveryFrameSeedsTheDecodeFuzzer) {
   std::vector<Bytes> seeds;

@@ -15,6 +15,7 @@ TEST(ReadingCommand, FollowsTheVariantAlternative) {
   EXPECT_EQ(reading_command(Reading(ParametersReading{})), Command::parameters);
   EXPECT_EQ(reading_command(Reading(VersionReading{})), Command::version);
   EXPECT_EQ(reading_command(Reading(FaultStatsReading{})), Command::fault_stats);
+  EXPECT_EQ(reading_command(Reading(StatusExtra2Reading{})), Command::status_extra2);
 }
 
 struct ReplyRow {
@@ -65,6 +66,9 @@ TEST_P(DecodeGoldenReply, GivesTheDecodersReading) {
       break;
     case Command::fault_stats:
       EXPECT_EQ(std::get<FaultStatsReading>(*r), decode_fault_stats(data, row.model));
+      break;
+    case Command::status_extra2:
+      EXPECT_EQ(std::get<StatusExtra2Reading>(*r), decode_status_extra2(data, row.model));
       break;
   }
 }

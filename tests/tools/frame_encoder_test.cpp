@@ -47,6 +47,9 @@ BoilerState state_of(const RealFrame& f) {
     case Command::fault_stats:
       s.fault_stats = decode_fault_stats(data, f.model);
       break;
+    case Command::status_extra2:
+      s.status_extra2 = decode_status_extra2(data, f.model);
+      break;
   }
   return s;
 }
@@ -190,7 +193,9 @@ TEST(EncodeReply, ChecksumOnlyWhereTheModelChecks) {
 // profiles start from the table; hot_water and lockout change the status frame only.
 struct ProfileFrames {
   const char* profile;
-  std::vector<const char*> frames;  // in Command order; nullptr: a changed frame
+  // In Command order; nullptr: a changed frame (or, for status_extra2, none: only the Xtreme
+  // answers D2).
+  std::vector<const char*> frames;
 };
 
 class EncodeProfile : public ::testing::TestWithParam<ProfileFrames> {};
@@ -212,9 +217,13 @@ TEST_P(EncodeProfile, AnswersWithTheFramesItIsBuiltFrom) {
   }
 }
 
-const std::vector<const char*> kHreRest = {golden::kRbStatusExtra, golden::kRbDiagnostics,
-                                           golden::kRbCounters,    golden::kRbParameters,
-                                           golden::kMwVersion,     golden::kSyntheticFaultStats};
+const std::vector<const char*> kHreRest = {golden::kRbStatusExtra,
+                                           golden::kRbDiagnostics,
+                                           golden::kRbCounters,
+                                           golden::kRbParameters,
+                                           golden::kMwVersion,
+                                           golden::kSyntheticFaultStats,
+                                           nullptr};
 
 std::vector<const char*> with(std::vector<const char*> first, std::vector<const char*> rest) {
   first.insert(first.end(), rest.begin(), rest.end());
@@ -223,21 +232,23 @@ std::vector<const char*> with(std::vector<const char*> first, std::vector<const 
 
 INSTANTIATE_TEST_SUITE_P(
     Profiles, EncodeProfile,
-    ::testing::Values(
-        ProfileFrames{"idle", with({golden::kMwStatus}, kHreRest)},
-        ProfileFrames{"heating", with({golden::kRbStatus}, kHreRest)},
-        ProfileFrames{"cw6", with({golden::kKhCw6Status}, kHreRest)},
-        ProfileFrames{"xtreme",
-                      with({golden::kLcXtremeStatus, golden::kLcXtremeStatusExtra},
-                           {golden::kRbDiagnostics, golden::kRbCounters, golden::kRbParameters,
-                            golden::kMwVersion, golden::kSyntheticFaultStats})},
-        ProfileFrames{"hot_water",
-                      with({nullptr, nullptr},
-                           {golden::kRbDiagnostics, golden::kRbCounters, golden::kRbParameters,
-                            golden::kMwVersion, golden::kSyntheticFaultStats})},
-        ProfileFrames{"lockout", with({nullptr, golden::kRbStatusExtra},
-                                      {golden::kRbDiagnostics, golden::kRbCounters,
-                                       golden::kRbParameters, golden::kMwVersion, nullptr})}),
+    ::testing::Values(ProfileFrames{"idle", with({golden::kMwStatus}, kHreRest)},
+                      ProfileFrames{"heating", with({golden::kRbStatus}, kHreRest)},
+                      ProfileFrames{"cw6", with({golden::kKhCw6Status}, kHreRest)},
+                      ProfileFrames{
+                          "xtreme",
+                          with({golden::kLcXtremeStatus, golden::kLcXtremeStatusExtra},
+                               {golden::kRbDiagnostics, golden::kRbCounters, golden::kRbParameters,
+                                golden::kMwVersion, golden::kSyntheticFaultStats,
+                                golden::kSyntheticXtremeStatusExtra2})},
+                      ProfileFrames{"hot_water", with({nullptr, nullptr},
+                                                      {golden::kRbDiagnostics, golden::kRbCounters,
+                                                       golden::kRbParameters, golden::kMwVersion,
+                                                       golden::kSyntheticFaultStats, nullptr})},
+                      ProfileFrames{"lockout", with({nullptr, golden::kRbStatusExtra},
+                                                    {golden::kRbDiagnostics, golden::kRbCounters,
+                                                     golden::kRbParameters, golden::kMwVersion,
+                                                     nullptr, nullptr})}),
     [](const auto& p) { return std::string(p.param.profile); });
 
 }  // namespace

@@ -28,6 +28,7 @@
 #include "protocol/command.h"
 #include "sim/boiler_state.h"
 #include "sim/frame_encoder.h"
+#include "tests/frames/golden_frames.h"
 
 namespace intergas::sim {
 namespace {
@@ -327,6 +328,7 @@ TEST(SimPty, AnswersEveryCommandWithTheProfilesFrames) {
   ASSERT_TRUE(peer.ok());
   const BoilerState state = profile("heating");
   for (Command c : kAllCommands) {
+    if (!is_asked_of(c, Model::hre)) continue;  // D2: the Xtreme's alone (IgnoresGarbage...)
     ASSERT_TRUE(peer.send(request_bytes(c, Model::hre)));
     EXPECT_EQ(to_hex(peer.receive(32, milliseconds(3000))), to_hex(encode_reply(state, c)))
         << command_name(c);
@@ -339,7 +341,8 @@ TEST(SimPty, IgnoresGarbageAndUnsupportedCommands) {
   SimProcess sim(args({"--pty", dir / "boiler"}, kFast));
   Peer peer = Peer::pty(start_pty(sim, dir));
   ASSERT_TRUE(peer.ok());
-  ASSERT_TRUE(peer.send(text_bytes("xyzH0\rREW")));  // H0 and REW: not an HRE's commands
+  // H0, REW and D2: not an HRE's commands (protocol.md 3, 12.4)
+  ASSERT_TRUE(peer.send(text_bytes("xyzH0\rREWD2\r")));
   EXPECT_TRUE(peer.receive_all(milliseconds(300), milliseconds(300)).empty());
   ASSERT_TRUE(peer.send(text_bytes("SS\r\rqS?\r")));  // resyncs onto the request at the end
   EXPECT_EQ(peer.receive(32, milliseconds(3000)), encode_reply(profile("idle"), Command::status));
@@ -387,6 +390,32 @@ TEST(SimTcp, XtremeNeedsTheChecksumByte) {
   EXPECT_EQ(peer.receive(32, milliseconds(3000)), encode_reply(state, Command::version));
   ASSERT_TRUE(peer.send(request_bytes(Command::counters, Model::xtreme)));  // H0 + XOR
   EXPECT_EQ(peer.receive(33, milliseconds(3000)), encode_reply(state, Command::counters));
+}
+
+// The xtreme profile answers D2 with the table's row (protocol.md 14.8), and from its state: a
+// `set` changes the next reply.
+TEST(SimTcp, XtremeAnswersD2FromItsState) {
+  SimProcess sim(args({"--tcp", "0", "--profile", "xtreme"}, kFast));
+  Peer peer = Peer::tcp(start_tcp(sim));
+  ASSERT_TRUE(peer.ok());
+  ASSERT_TRUE(peer.send(Bytes{0x44, 0x32, 0x0D, 0x7B}));  // "D2\r" + XOR (protocol.md 3)
+  EXPECT_EQ(to_hex(peer.receive(33, milliseconds(3000))),
+            to_hex(golden::frame(golden::kSyntheticXtremeStatusExtra2)));
+  ASSERT_TRUE(peer.send(text_bytes("D2\r")));  // without the XOR byte: ignored
+  EXPECT_TRUE(peer.receive_all(milliseconds(300), milliseconds(300)).empty());
+  EXPECT_EQ(sim.control("set status_extra2.pump_speed_actual_rpm 4660"),
+            "ok set status_extra2.pump_speed_actual_rpm all");
+  EXPECT_EQ(sim.control("set status_extra2.valve_position_actual_steps -2"),
+            "ok set status_extra2.valve_position_actual_steps all");
+  ASSERT_TRUE(peer.send(Bytes{0x44, 0x32, 0x0D, 0x7B}));
+  const Bytes reply = peer.receive(33, milliseconds(3000));
+  ASSERT_EQ(reply.size(), 33u);
+  // Worked by hand: 4660 = 0x1234 at bytes 12-13; -2 = 0xFFFE at 30-31; the XOR byte follows.
+  EXPECT_EQ(reply[12], 0x34);
+  EXPECT_EQ(reply[13], 0x12);
+  EXPECT_EQ(reply[30], 0xFE);
+  EXPECT_EQ(reply[31], 0xFF);
+  EXPECT_EQ(reply[32], xor_of(ByteView(reply.data(), 32)));
 }
 
 TEST(SimTcp, RefusesASecondClient) {

@@ -53,12 +53,13 @@ void usage(FILE* to) {
       "  -m, --model MODEL      auto (default: the framing is found on the line), hre\n"
       "                         (Kombi Kompakt HR/HRE/HReco), cw6 (Prestige CW6), xtreme\n"
       "  -c, --commands LIST    comma-separated: status,status_extra,diagnostics,counters,\n"
-      "                         parameters,version,fault_stats (default: all; status is\n"
-      "                         always asked first)\n"
+      "                         parameters,version,fault_stats,status_extra2 (default: all;\n"
+      "                         status is always asked first; status_extra2, the D2 block,\n"
+      "                         only of an Xtreme)\n"
       "  -j, --json             print the collectd identifiers of METRICS.md as JSON\n"
       "  -r, --raw              print each reply in hex (a capture intergas-sim --replay serves)\n"
-      "  -p, --probe            ask every command, fault_stats too, and print which ones the\n"
-      "                         boiler answers and how fast\n"
+      "  -p, --probe            ask every command, fault_stats too and status_extra2 of any\n"
+      "                         boiler, and print which ones the boiler answers and how fast\n"
       "  -w, --watch SECONDS    repeat every SECONDS until interrupted\n"
       "  -t, --timeout SECONDS  reply timeout per request (default 1.0)\n"
       "  -l, --list-ports       list USB serial adapters and the DEVICE to use for each\n"
@@ -270,6 +271,7 @@ int run(const Options& o) {
     if (wanted) schedule.set_every(c, 1);
   }
   options.session.schedule = schedule;
+  options.session.ask_every_command = o.format == Format::probe;
   BoilerClient client(std::move(link), options);
   std::vector<Notice> notices;
   if (auto failed =
@@ -277,8 +279,8 @@ int run(const Options& o) {
     std::fprintf(stderr, "intergas-read: %s\n", failed->c_str());
     return kExitFailure;
   }
-  // A cycle of 7 commands at most, each of which may wait a late window (one reply timeout)
-  // and its own reply timeout, plus the settle time; one command's worth of slack.
+  // A cycle of kCommandCount commands at most, each of which may wait a late window (one reply
+  // timeout) and its own reply timeout, plus the settle time; one command's worth of slack.
   const auto per_command = 2 * options.session.reply_timeout + options.session.settle;
   const auto limit = per_command * (kCommandCount + 1);
   int status = kExitOk;

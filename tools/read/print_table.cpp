@@ -107,6 +107,17 @@ std::string status_extra_table(const StatusExtraReading& r) {
   return t.take();
 }
 
+std::string status_extra2_table(const StatusExtra2Reading& r) {
+  Table t("status extra 2 (D2, Xtreme)");
+  t.number("fan speed set point", r.fan_speed_target_rpm, "rpm", "%.0f");
+  t.number("fan speed", r.fan_speed_actual_rpm, "rpm", "%.0f");
+  t.number("pump speed set point", r.pump_speed_target_rpm, "rpm", "%.0f");
+  t.number("pump speed", r.pump_speed_actual_rpm, "rpm", "%.0f");
+  t.number("valve position set point", r.valve_position_target_steps, "steps", "%.0f");
+  t.number("valve position", r.valve_position_actual_steps, "steps", "%.0f");
+  return t.take();
+}
+
 std::string counters_table(const CountersReading& r) {
   Table t("counters (HN)");
   t.number("powered", r.powered_hours, "h", "%.0f");
@@ -169,6 +180,7 @@ std::string format_table(const Reading& reading, Model model) {
         using T = std::decay_t<decltype(r)>;
         if constexpr (std::is_same_v<T, StatusReading>) return status_table(r, model);
         if constexpr (std::is_same_v<T, StatusExtraReading>) return status_extra_table(r);
+        if constexpr (std::is_same_v<T, StatusExtra2Reading>) return status_extra2_table(r);
         if constexpr (std::is_same_v<T, CountersReading>) return counters_table(r);
         if constexpr (std::is_same_v<T, DiagnosticsReading>) return diagnostics_table(r);
         if constexpr (std::is_same_v<T, ParametersReading>) return parameters_table(r);

@@ -96,6 +96,11 @@ BoilerState cw6_state() {
   return s;
 }
 
+// The Xtreme's D2 block: the synthetic frame of the table (protocol.md 14.8; no capture exists).
+void add_xtreme_status_extra2(BoilerState& s) {
+  s.status_extra2 = decode_status_extra2(data_of(golden::kSyntheticXtremeStatusExtra2), s.model);
+}
+
 // LC's Xtreme 36 frames (protocol.md 14.4); the rest as the HRE profiles.
 BoilerState xtreme_state() {
   BoilerState s = base_state();
@@ -105,6 +110,7 @@ BoilerState xtreme_state() {
   // Bytes 18-21 have no field in the reading (protocol.md 5.6): kept as LC's frame has them.
   std::copy(status.begin() + 18, status.begin() + 22, s.status_xtreme_bytes_18_21.begin());
   s.status_extra = decode_status_extra(data_of(golden::kLcXtremeStatusExtra), s.model);
+  add_xtreme_status_extra2(s);
   return s;
 }
 
@@ -177,6 +183,10 @@ std::string to_text(std::uint8_t v) { return std::to_string(v); }
 std::string to_text(std::int8_t v) { return std::to_string(v); }
 std::string to_text(std::uint16_t v) { return std::to_string(v); }
 std::string to_text(std::uint32_t v) { return std::to_string(v); }
+std::string to_text(std::int16_t v) { return std::to_string(v); }
+bool from_text(std::string_view t, std::int16_t& o, std::string& e) {
+  return from_text_int(t, o, e);
+}
 bool from_text(std::string_view t, std::uint8_t& o, std::string& e) {
   return from_text_int(t, o, e);
 }
@@ -271,6 +281,18 @@ FieldDef def(std::string key, Access access) {
   def(                           \
       #path, [](auto& s) -> auto& { return s.path; })
 
+// D2 (Xtreme, protocol.md 12.4): the values its reply is encoded from.
+void append_status_extra2_fields(std::vector<FieldDef>& f) {
+  f.push_back(INTERGAS_SIM_FIELD(status_extra2.fan_speed_target_rpm));
+  f.push_back(INTERGAS_SIM_FIELD(status_extra2.fan_speed_actual_rpm));
+  f.push_back(INTERGAS_SIM_FIELD(status_extra2.fan_raw));
+  f.push_back(INTERGAS_SIM_FIELD(status_extra2.pump_speed_target_rpm));
+  f.push_back(INTERGAS_SIM_FIELD(status_extra2.pump_speed_actual_rpm));
+  f.push_back(INTERGAS_SIM_FIELD(status_extra2.middle_raw));
+  f.push_back(INTERGAS_SIM_FIELD(status_extra2.valve_position_target_steps));
+  f.push_back(INTERGAS_SIM_FIELD(status_extra2.valve_position_actual_steps));
+}
+
 std::vector<FieldDef> make_fields() {
   std::vector<FieldDef> f = {
       INTERGAS_SIM_FIELD(model),
@@ -346,6 +368,7 @@ std::vector<FieldDef> make_fields() {
   f.push_back(INTERGAS_SIM_FIELD(version.rom_checksum1));
   f.push_back(INTERGAS_SIM_FIELD(version.rom_checksum2));
   f.push_back(INTERGAS_SIM_FIELD(fault_stats.raw));
+  append_status_extra2_fields(f);
   return f;
 }
 

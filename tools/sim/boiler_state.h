@@ -17,6 +17,7 @@
 #include "protocol/reading.h"
 #include "protocol/status.h"
 #include "protocol/status_extra.h"
+#include "protocol/status_extra2.h"
 #include "protocol/version.h"
 
 namespace intergas::sim {
@@ -30,6 +31,8 @@ struct BoilerState {
   ParametersReading parameters;
   VersionReading version;
   FaultStatsReading fault_stats;
+  // D2: answered only in the Xtreme's framing (protocol.md 12.4); the other models ignore it.
+  StatusExtra2Reading status_extra2;
   // Xtreme S? bytes 18-21 have no field in StatusReading (protocol.md 5.6: "boiler to heater"
   // temperature and an undecoded mixer value); kept raw so LC's frame can be replayed exactly.
   std::array<std::uint8_t, 4> status_xtreme_bytes_18_21{};

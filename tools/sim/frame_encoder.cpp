@@ -189,6 +189,19 @@ Bytes encode_fault_stats(const FaultStatsReading& f, Model) {
   return Bytes(f.raw.begin(), f.raw.end());
 }
 
+Bytes encode_status_extra2(const StatusExtra2Reading& r, Model) {
+  Bytes b(kFrameSize, 0);
+  put_u16(b, 0, r.fan_speed_target_rpm);
+  put_u16(b, 2, r.fan_speed_actual_rpm);
+  for (std::size_t i = 0; i < 6; ++i) b[4 + i] = r.fan_raw[i];
+  put_u16(b, 10, r.pump_speed_target_rpm);
+  put_u16(b, 12, r.pump_speed_actual_rpm);
+  for (std::size_t i = 0; i < 14; ++i) b[14 + i] = r.middle_raw[i];
+  put_u16(b, 28, static_cast<std::uint16_t>(r.valve_position_target_steps));  // int16 LE
+  put_u16(b, 30, static_cast<std::uint16_t>(r.valve_position_actual_steps));
+  return b;
+}
+
 Bytes encode_data(const BoilerState& s, Command c) {
   switch (c) {
     case Command::status:
@@ -205,6 +218,8 @@ Bytes encode_data(const BoilerState& s, Command c) {
       return encode_version(s.version, s.model);
     case Command::fault_stats:
       return encode_fault_stats(s.fault_stats, s.model);
+    case Command::status_extra2:
+      return encode_status_extra2(s.status_extra2, s.model);
   }
   return Bytes(kFrameSize, 0);
 }

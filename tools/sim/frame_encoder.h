@@ -14,6 +14,7 @@
 #include "protocol/parameters.h"
 #include "protocol/status.h"
 #include "protocol/status_extra.h"
+#include "protocol/status_extra2.h"
 #include "protocol/version.h"
 #include "sim/boiler_state.h"
 
@@ -37,6 +38,8 @@ Bytes encode_parameters(const ParametersReading& p, Model m);
 // ROM checksums (protocol.md 12.1 and MW's frame 14.2).
 Bytes encode_version(const VersionReading& v, Model m);
 Bytes encode_fault_stats(const FaultStatsReading& f, Model m);
+// D2 (Xtreme): speeds and stepper positions little-endian, the undecoded bytes as kept.
+Bytes encode_status_extra2(const StatusExtra2Reading& r, Model m);
 
 // The 32 data bytes answering `c` from boiler state `s`.
 Bytes encode_data(const BoilerState& s, Command c);

@@ -260,6 +260,7 @@ int run(int argc, char** argv) {
     const intergas::sim::BoilerState& st = options.initial;
     std::vector<intergas::Metric> metrics;
     for (intergas::Command c : intergas::kAllCommands) {
+      if (!intergas::is_asked_of(c, st.model)) continue;  // no D2 from a plain boiler
       intergas::append_reading_metrics(intergas::sim::reading_of(st, c), metrics);
     }
     std::fputs(intergas::metrics_json(metrics).c_str(), stdout);

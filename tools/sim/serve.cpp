@@ -277,6 +277,7 @@ void Server::on_input(Boiler& b, const std::uint8_t* data, std::size_t n) {
       }
       if (is_complete) {
         const auto command = command_from_request(ByteView(b.window), b.state.model);
+        if (!command) log_unanswered(b);
         b.window.clear();
         if (command) on_request(b, command_index(*command));
         break;
@@ -285,6 +286,14 @@ void Server::on_input(Boiler& b, const std::uint8_t* data, std::size_t n) {
       b.window.erase(b.window.begin());
     }
   }
+}
+
+// A known request this model has no answer to (D2 to a plain-framing boiler, protocol.md 12.4):
+// silence, as from a boiler; said in the verbose log so a test can see it was sent.
+void Server::log_unanswered(const Boiler& b) {
+  if (!options_.verbose) return;
+  log_line(b.index, "request " + to_hex(ByteView(b.window)) + ": not answered by " +
+                        std::string(model_name(b.state.model)) + ", silence");
 }
 
 void Server::on_request(Boiler& b, int index) {

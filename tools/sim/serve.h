@@ -70,6 +70,7 @@ class Server {
   void unplug(Boiler& b, const char* why);
   void on_input(Boiler& b, const std::uint8_t* data, std::size_t n);
   void on_request(Boiler& b, int command_index);
+  void log_unanswered(const Boiler& b);
   void accept_client(Boiler& b);
   void drop_client(Boiler& b, const char* why);
   void drain(Boiler& b, std::chrono::steady_clock::time_point now);
