@@ -235,7 +235,7 @@ void append_link_accounting(const Health& h, const Schedule& schedule, std::vect
              static_cast<std::int64_t>(h.counters.failures[static_cast<std::size_t>(f)]));
   }
   for (Command c : kAllCommands) {
-    if (schedule.every(c) <= 0) continue;
+    if (schedule.every(c) <= 0 || !is_asked(c, h)) continue;
     o.derive(
         types::requests_deferred, std::string(command_name(c)),
         static_cast<std::int64_t>(h.counters.deferred[static_cast<std::size_t>(command_index(c))]));

@@ -204,12 +204,14 @@ TEST(HealthMetrics, StatusExtra2SeriesOnlyForTheChecksummedFraming) {
   for (std::optional<bool> plain_or_unknown : {std::optional<bool>(false), std::optional<bool>()}) {
     auto m = series(plain_or_unknown);
     EXPECT_EQ(m.count({"requests_sent", "status_extra2"}), 0u);
+    EXPECT_EQ(m.count({"requests_deferred", "status_extra2"}), 0u);
     EXPECT_EQ(m.count({"request_duration_seconds", "status_extra2"}), 0u);
     EXPECT_EQ(m.count({"command_supported", "status_extra2"}), 0u);
     EXPECT_EQ(m.count({"requests_sent", "status_extra"}), 1u);
   }
   auto x = series(true);
   EXPECT_EQ(x.at({"requests_sent", "status_extra2"}).derive, 0);
+  EXPECT_EQ(x.at({"requests_deferred", "status_extra2"}).derive, 0);
   EXPECT_DOUBLE_EQ(x.at({"request_duration_seconds", "status_extra2"}).gauge, 0.120);
   EXPECT_EQ(x.at({"command_supported", "status_extra2"}).gauge, 1.0);
 }

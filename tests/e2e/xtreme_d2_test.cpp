@@ -93,8 +93,8 @@ TEST_F(XtremeD2, AnXtremeExportsD2AndAPlainBoilerIsNeverSentIt) {
 
   // The plain boiler: no D2 series at all, and the simulator never saw a D2 request.
   for (const char* name :
-       {"collectd_intergas_requests_sent_total", "collectd_intergas_request_duration_seconds",
-        "collectd_intergas_command_supported"}) {
+       {"collectd_intergas_requests_sent_total", "collectd_intergas_requests_deferred_total",
+        "collectd_intergas_request_duration_seconds", "collectd_intergas_command_supported"}) {
     EXPECT_TRUE(samples_of(samples, name, "hre", {{"type", "status_extra2"}}).empty()) << name;
   }
   for (const char* name :
