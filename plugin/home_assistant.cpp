@@ -76,7 +76,7 @@ void HomeAssistant::on_report(std::size_t i, const CycleReport& r) {
     const auto k = static_cast<std::size_t>(command_index(c));
     const int every = b.schedule.every(c);
     const auto& answers = r.health.supported[k];
-    if (every <= 0) continue;
+    if (every <= 0 || !is_asked_of(c, f.model)) continue;  // no D2 for a plain boiler
     if (answers) {
       f.every[k] = *answers ? every : 0;
     } else {
