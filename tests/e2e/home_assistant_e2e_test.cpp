@@ -489,9 +489,20 @@ TEST_F(HomeAssistantE2E, NoEntityForACommandTheBoilerDoesNotAnswer) {
   auto sim = start_sim({"--tcp", "0", "--profile", "heating", "--no-pace", "--latency-ms", "20",
                         "--state", dir_ + "/ic2.state", "--ignore", "status_extra,counters"});
   auto collectd = start(port, sim->device());
+  // Wait until the configs this test expects are all out (they are published one by one, so the
+  // first one says nothing of the rest), then read every retained one.
+  const std::vector<std::string> expected = {"/temperature_celsius_supply/config",
+                                             "/mains_frequency_hertz/config",
+                                             "/parameter_heater_on/config", "/status_code/config"};
+  std::set<std::string> seen;
   Subscriber first(port, {"homeassistant/#"});
   ASSERT_TRUE(first.read_until(
-      [&](const Subscriber::Message& m) { return contains(m.topic, "/status_code/config"); },
+      [&](const Subscriber::Message& m) {
+        for (const std::string& e : expected) {
+          if (contains(m.topic, e)) seen.insert(e);
+        }
+        return seen.size() == expected.size();
+      },
       milliseconds(30000)))
       << collectd->log();
   // Every retained config, then a marker: the broker sends a new subscriber all retained messages
