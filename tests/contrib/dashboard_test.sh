@@ -22,7 +22,7 @@ boiler=home
 host=contrib-test
 t_start=$SECONDS
 
-# shellcheck source=stack.sh
+# shellcheck source-path=SCRIPTDIR source=stack.sh
 source "$(dirname "${BASH_SOURCE[0]}")/stack.sh"
 stack_init
 for f in "$sim_bin" "$plugin_dir/intergas.so" "$types_db" "$dashboard" "$rules"; do
