@@ -1,3 +1,6 @@
+# shellcheck shell=bash disable=SC2016,SC2154
+# (SC2016: '$boiler' and friends are the dashboard's literal variables; SC2154: the caller sets
+# sim_bin, plugin_dir, types_db and host.)
 # Sourced by the contrib e2e tests (dashboard_test.sh, insights_e2e_test.sh): a simulated boiler
 # stack on 127.0.0.1 with free ports: intergas-sim, a real collectd with the intergas plugin and
 # write_prometheus, and Debian's Prometheus scraping it with honor_labels and loading rules.
