@@ -258,7 +258,7 @@ void LineWatch::watch_noise(const CycleReport& r, TimePoint now, std::vector<Not
   if (now - window_start_ < options_.summary_period) return;
   std::uint64_t failed = 0;
   for (auto n : window_failures_) failed += n;
-  const bool noisy = failed > 0 && static_cast<double>(failed) >=
+  const bool noisy = failed > 0 && static_cast<double>(failed) >
                                        options_.noisy_share * static_cast<double>(window_requests_);
   const std::string counts = std::to_string(failed) + " of " + std::to_string(window_requests_) +
                              " requests failed in " + period_text(options_.summary_period);

@@ -10,6 +10,7 @@
 #include "sim/boiler_state.h"
 #include "sim/faults.h"
 #include "sim/frame_encoder.h"
+#include "tests/support/frames_truth.h"
 #include "tests/support/sim_pair.h"
 
 namespace intergas {
@@ -39,11 +40,10 @@ VirtualBoilerOptions fast_boiler() {
   return o;
 }
 
-// Field-by-field equality of every decoded reading with what the boiler's state answers.
+// Every decoded reading carries the published values of the frame the boiler's state answers
+// with (tests/frames).
 void expect_matches_state(const CycleReport& r, const sim::BoilerState& s) {
-  for (const ReplyDecoded& reply : r.replies) {
-    EXPECT_TRUE(reply.reading == sim::reading_of(s, reply.command)) << command_name(reply.command);
-  }
+  for (const ReplyDecoded& reply : r.replies) EXPECT_EQ(test::differs_from_frames(reply, s), "");
 }
 
 // The commands a boiler of model m is asked (all but D2 on a plain one, is_asked_of).
@@ -249,6 +249,97 @@ TEST(VirtualFaults, SeededFaultsNeverGiveAWrongValue) {
   }
   EXPECT_EQ(c.failures[static_cast<std::size_t>(Failure::io)], 0u);
   EXPECT_GT(up * 100, kCycles * 60) << "the boiler should be up most of the time";
+}
+
+// The e2e marginal-lines and soak properties over thousands of cycles: twelve seeds, each three
+// hours of reads every 10 s (1090 cycles) with the plugin's default reply timeout and settle
+// time, on a line that garbles about one reply in six (the rates of real_boilers_test).
+struct MarginalRun {
+  int wrong = 0;    // decoded values that differ from the published frames
+  int replies = 0;  // decoded replies
+  std::string first_wrong;
+  std::vector<Notice> notices;
+};
+
+constexpr int kMarginalHours = 3;
+// Each noise window closes at the first cycle an hour after the last closed: a little more than
+// an hour, so a few cycles more close the third.
+constexpr int kMarginalCycles = kMarginalHours * 360 + 10;
+
+MarginalRun run_marginal_line(const sim::BoilerState& state, std::uint64_t seed) {
+  MarginalRun run;
+  VirtualBoilerOptions b;
+  b.latency = milliseconds(100);
+  b.late = milliseconds(1500);
+  b.seed = seed;
+  std::string error;
+  EXPECT_TRUE(sim::parse_fault_rates("silence=0.04,short=0.04,garbage=0.03,stray=0.03,late=0.03",
+                                     b.rates, error))
+      << error;
+  ClientPair pair(state,
+                  test::test_client_options(Model::hre, milliseconds(1000), milliseconds(150)), b);
+  EXPECT_TRUE(pair.open());
+  for (int i = 0; i < kMarginalCycles; ++i) {
+    const TimePoint start = pair.now();
+    const CycleReport r = cycle(pair);
+    for (const ReplyDecoded& reply : r.replies) {
+      ++run.replies;
+      const std::string difference = test::differs_from_frames(reply, state);
+      if (difference.empty()) continue;
+      if (run.wrong++ == 0) {
+        run.first_wrong =
+            "cycle " + std::to_string(i) + ": " + difference + " from " + to_hex(reply.raw);
+      }
+    }
+    pair.advance(start + std::chrono::seconds(10));
+  }
+  run.notices = pair.notices();
+  return run;
+}
+
+// Not one decoded value differs from the published frames, and the log stays calm: the link
+// opened and the boiler found once, one noise summary an hour (the line fails more than the 10 %
+// that makes it noisy), and at most one silence and its end now and then (six status failures
+// in a row happen about once in 40 000 cycles at these rates).
+TEST(VirtualSoak, ManySeedsOfAMarginalLineGiveNoWrongValueAndACalmLog) {
+  const sim::BoilerState state = profile("heating");
+  constexpr int kSeeds = 12;
+  int replies = 0;
+  for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    const MarginalRun run = run_marginal_line(state, seed);
+    replies += run.replies;
+    EXPECT_EQ(run.wrong, 0) << "seed " << seed << ", first " << run.first_wrong;
+    std::map<Notice::Kind, int> said;
+    for (const Notice& n : run.notices) ++said[n.kind];
+    EXPECT_EQ(said[Notice::Kind::link_opened], 1) << "seed " << seed;
+    EXPECT_EQ(said[Notice::Kind::identified], 1) << "seed " << seed;
+    EXPECT_EQ(said[Notice::Kind::line_noisy], kMarginalHours) << "seed " << seed;
+    EXPECT_LE(said[Notice::Kind::boiler_silent], 1) << "seed " << seed;
+    EXPECT_EQ(said[Notice::Kind::boiler_answering], said[Notice::Kind::boiler_silent])
+        << "seed " << seed;
+    for (Notice::Kind k :
+         {Notice::Kind::no_answer, Notice::Kind::frame_rejected, Notice::Kind::frame_trusted,
+          Notice::Kind::line_recovered, Notice::Kind::link_lost}) {
+      EXPECT_EQ(said[k], 0) << "seed " << seed << ", kind " << static_cast<int>(k);
+    }
+  }
+  // Up to seven replies a cycle; a failed status request ends its cycle.
+  EXPECT_GT(replies, kSeeds * kMarginalCycles * 5);
+}
+
+// A command that misses three replies in a row on a noisy line is not a command the firmware
+// lacks: it must not be marked unsupported (and left unread for an hour, with a log line saying
+// the firmware does not answer it). At these rates a timeout is 7 % of replies, so three in a
+// row happen about twice in three hours of one boiler.
+TEST(VirtualSoak, AMarginalLineGetsNoCommandMarkedUnsupported) {
+  GTEST_SKIP() << "known defect, issue 18: ScheduleState::missed (src/protocol/schedule.cpp) marks "
+                  "a command unsupported after 3 timeouts in a row, noisy line or not";
+  const sim::BoilerState state = profile("heating");
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    for (const Notice& n : run_marginal_line(state, seed).notices) {
+      EXPECT_NE(n.kind, Notice::Kind::command_unsupported) << "seed " << seed << ": " << n.text;
+    }
+  }
 }
 
 // ---- Unplug and replug -----------------------------------------------------------------------
