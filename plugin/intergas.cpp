@@ -287,13 +287,16 @@ int config(oconfig_item_t* ci) {
   }
 }
 
+// The poll loop returns "" after shutdown's stop(); anything else is why it died, with every
+// link closed: said once here, and every later read fails (collectd then suspends the read
+// callbacks and says so) until collectd is restarted.
 void* run_poller(void*) {
-  try {
-    poller->run();
-  } catch (const std::exception& e) {
-    ERROR("intergas plugin: poll loop stopped: %s", e.what());
-  } catch (...) {
-    ERROR("intergas plugin: poll loop stopped");
+  const std::string why = poller->run();
+  if (!why.empty()) {
+    ERROR(
+        "intergas plugin: the poll loop stopped: %s; every boiler's link is closed and its reads "
+        "fail until collectd restarts",
+        why.c_str());
   }
   return nullptr;
 }
@@ -419,12 +422,12 @@ int shutdown() {
 }
 
 // Starts a cycle; the values follow from the poll loop. Returns 0 while the boiler is merely
-// unreachable, so collectd never suspends the callback (up = 0 says it instead).
+// unreachable, so collectd never suspends the callback (up = 0 says it instead); -1 once the
+// poll loop has died.
 int read_boiler(user_data_t* ud) {
   try {
     if (!poller_running || ud == nullptr || ud->data == nullptr) return -1;
-    poller->request_cycle(*static_cast<std::size_t*>(ud->data));
-    return 0;
+    return poller->request_cycle(*static_cast<std::size_t*>(ud->data)) ? 0 : -1;
   } catch (...) {
     return -1;
   }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <system_error>
 
 #include "link/fd_placement.h"
 
@@ -44,13 +45,15 @@ void Poller::stop() {
   wake();
 }
 
-void Poller::request_cycle(std::size_t boiler) {
+bool Poller::request_cycle(std::size_t boiler) {
+  if (ended_) return false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (boiler >= cycle_requested_.size()) return;
+    if (boiler >= cycle_requested_.size()) return false;
     cycle_requested_[boiler] = 1;
   }
   wake();
+  return true;
 }
 
 void Poller::take_requests(TimePoint now) {
@@ -73,7 +76,25 @@ void Poller::deliver(std::size_t i) {
   while (auto r = c.take_report()) on_report_(i, std::move(*r));
 }
 
-void Poller::run() {
+std::string Poller::run() {
+  std::string why;
+  try {
+    loop();
+  } catch (const std::system_error& e) {
+    why = e.what();
+  } catch (const std::exception& e) {
+    why = std::string("exception: ") + e.what();
+  } catch (...) {
+    why = "unknown exception";
+  }
+  if (!ok()) why = "no eventfd to wake the loop";
+  ended_ = true;
+  // A dead loop must not leave the boilers' lines open (and a serial port locked) behind it.
+  for (auto& c : clients_) c->close();
+  return why;
+}
+
+void Poller::loop() {
   std::vector<pollfd> fds;
   std::vector<std::size_t> owner;  // fds[k + 1] belongs to clients_[owner[k]]
   while (ok() && !stopping_) {
@@ -101,7 +122,8 @@ void Poller::run() {
     const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
     if (ready < 0) {
       if (errno == EINTR) continue;
-      break;  // EFAULT/EINVAL/ENOMEM: nothing sensible left to do but stop
+      // EINVAL (more descriptors than RLIMIT_NOFILE), ENOMEM: nothing sensible left but to stop.
+      throw std::system_error(errno, std::generic_category(), "poll() failed");
     }
     now = Clock::now();
     if (fds[0].revents & POLLIN) {
@@ -114,7 +136,6 @@ void Poller::run() {
       deliver(owner[k - 1]);
     }
   }
-  for (auto& c : clients_) c->close();
 }
 
 }  // namespace intergas

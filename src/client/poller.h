@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "client/boiler_client.h"
@@ -16,7 +17,7 @@ namespace intergas {
 class Poller {
  public:
   // Called on the loop's thread when a boiler finishes a cycle or has a notice. Must not block
-  // for long; exceptions are the callee's to catch.
+  // for long; an exception that escapes ends the loop (run() says why).
   using ReportFn = std::function<void(std::size_t boiler, CycleReport&& report)>;
   using NoticeFn = std::function<void(std::size_t boiler, Notice&& notice)>;
 
@@ -31,17 +32,21 @@ class Poller {
   std::size_t add(std::unique_ptr<BoilerClient> client);
   std::size_t size() const { return clients_.size(); }
 
-  // The loop: returns after stop(). Run it on a thread of your choice.
-  void run();
-  // Thread-safe. Asks run() to return within a few milliseconds; links are closed on return.
+  // The loop: returns "" after stop(), or why it died (a failed poll() with its errno text, an
+  // exception). Either way every link is closed on return and later request_cycle calls fail.
+  // Run it on a thread of your choice.
+  std::string run();
+  // Thread-safe. Asks run() to return within a few milliseconds.
   void stop();
-  // Thread-safe. Starts a read cycle of one boiler on the loop's thread.
-  void request_cycle(std::size_t boiler);
+  // Thread-safe. Starts a read cycle of one boiler on the loop's thread; false when the loop is
+  // not running any more (it died or was stopped) or there is no such boiler.
+  bool request_cycle(std::size_t boiler);
 
  private:
   void wake();
   void take_requests(TimePoint now);
   void deliver(std::size_t i);
+  void loop();
 
   ReportFn on_report_;
   NoticeFn on_notice_;
@@ -50,6 +55,7 @@ class Poller {
   std::mutex mutex_;
   std::vector<char> cycle_requested_;  // guarded by mutex_
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> ended_{false};  // run() has returned: reads cannot be served
 };
 
 }  // namespace intergas
