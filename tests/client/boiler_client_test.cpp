@@ -88,11 +88,11 @@ TEST_P(ReadsTheSimulatorsState, EveryCommandDecodesToTheServedState) {
   EXPECT_GE(r.replies.size(), state.model == Model::xtreme ? 6u : 7u);
   expect_matches_state(r, state);
   if (p.paced) {
-    // 9600 baud: 32 bytes take 33 ms on the wire after 100 ms of latency.
+    // 9600 baud: 32 bytes take 33 ms on the wire after 100 ms of latency. No upper bound on a
+    // shared machine: the exact figure is checked in virtual time (virtual_time_test.cpp).
     const auto d = r.health.counters.last_duration[command_index(Command::status)];
     ASSERT_TRUE(d);
     EXPECT_GE(*d, milliseconds(130));
-    EXPECT_LT(*d, milliseconds(600));
   }
 }
 

@@ -209,10 +209,10 @@ TEST_F(RealBoilers, ALineWhereNothingAnswersIsNamed) {
 // over thousands of cycles and many seeds) is tested in virtual time (virtual_time_test.cpp,
 // MarginalLines); these runs check it holds with real processes.
 void RealBoilers::marginal_lines(int lines, int run_seconds, bool unplug) {
-  auto noisy = start_sim({"--pty", dir_ + "/noisy", "--count", std::to_string(lines), "--profile",
-                          "heating", "--fault-rate",
-                          "silence=0.04,short=0.04,garbage=0.03,stray=0.03,late=0.03", "--seed",
-                          "12"});
+  auto noisy =
+      start_sim({"--pty", dir_ + "/noisy", "--count", std::to_string(lines), "--profile", "heating",
+                 "--fault-rate", "silence=0.04,short=0.04,garbage=0.03,stray=0.03,late=0.03",
+                 "--seed", "12"});
   // Unplugged at a third of the run by the control channel, and back only when told, at half.
   auto clean =
       start_sim({"--pty", dir_ + "/plug", "--profile", "heating", "--hangup-ms", "600000"});
@@ -278,8 +278,7 @@ void RealBoilers::marginal_lines(int lines, int run_seconds, bool unplug) {
   for (int i = 0; i < lines; ++i) {
     const std::string name = "noisy" + std::to_string(i);
     const auto found = plugin_lines(log, name);
-    std::printf("%s: %zu plugin log lines\n%s", name.c_str(), found.size(),
-                joined(found).c_str());
+    std::printf("%s: %zu plugin log lines\n%s", name.c_str(), found.size(), joined(found).c_str());
     EXPECT_LE(found.size(), 4u) << joined(found);
     const auto failures = value_of(collectd->samples(), "collectd_intergas_request_failures_total",
                                    name, {{"type", "short_frame"}});
