@@ -344,11 +344,12 @@ void start_home_assistant() {
 
 bool start_poller() {
   if (!check_types()) return false;
-  // Room above the select() range for the links and the eventfd (link/fd_placement.h), so that
-  // write_prometheus (select()) keeps the low descriptor numbers for its scrape connections.
+  // For more than a few boilers: room above the select() range for the links and the eventfd
+  // (link/fd_placement.h), so that write_prometheus (select()) keeps the low descriptor numbers
+  // for its scrape connections.
   const FdLimitOutcome fd_limit = ensure_fd_limit(boilers.size());
   if (fd_limit.ok) {
-    INFO("intergas plugin: %s", fd_limit.text.c_str());
+    if (!fd_limit.text.empty()) INFO("intergas plugin: %s", fd_limit.text.c_str());
   } else {
     WARNING("intergas plugin: %s", fd_limit.text.c_str());
   }

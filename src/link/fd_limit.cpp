@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <system_error>
 
+#include "link/fd_placement.h"
+
 namespace intergas {
 namespace {
 
@@ -63,7 +65,10 @@ FdLimitPlan plan_fd_limit(std::uint64_t soft, std::uint64_t hard, std::size_t bo
   p.hard = hard;
   p.need = fd_need(boilers);
   p.suggested = round_up(p.need);
-  if (soft >= p.need) {
+  if (boilers <= kFewBoilers) {
+    p.action = FdLimitPlan::Action::few;
+    p.new_soft = soft;
+  } else if (soft >= p.need) {
     p.action = FdLimitPlan::Action::keep;
     p.new_soft = soft;
   } else if (hard >= p.need) {
@@ -81,6 +86,8 @@ std::string describe_fd_limit(const FdLimitPlan& p) {
   const std::string range =
       "above the select() range (FD_SETSIZE " + std::to_string(kSelectRange) + ")";
   switch (p.action) {
+    case FdLimitPlan::Action::few:
+      return "";
     case FdLimitPlan::Action::keep:
       return "descriptor limit " + limit_text(p.soft) + " (hard " + limit_text(p.hard) +
              ") keeps the links of " + boilers + " " + range + ": room for " + allows_text(p.soft);
@@ -95,12 +102,6 @@ std::string describe_fd_limit(const FdLimitPlan& p) {
     case FdLimitPlan::Action::too_low:
       break;
   }
-  if (p.ok()) {
-    return "descriptor limit " + limit_text(p.soft) + " (hard " + limit_text(p.hard) +
-           ") leaves no room " + range + ": the links of " + boilers +
-           " take numbers below it, harmless for so few; for more than " +
-           std::to_string(kFewBoilers) + " boilers " + fix_text(round_up(fd_need(kFewBoilers + 1)));
-  }
   return "descriptor limit too low for " + boilers + ": the hard limit " + limit_text(p.hard) +
          " keeps " + allows_text(p.hard) + " " + range +
          ", the others take numbers select() users (write_prometheus) need and scrapes may be "
@@ -109,6 +110,7 @@ std::string describe_fd_limit(const FdLimitPlan& p) {
 }
 
 FdLimitOutcome ensure_fd_limit(std::size_t boilers) {
+  if (boilers <= kFewBoilers) return {true, ""};
   rlimit now{};
   if (::getrlimit(RLIMIT_NOFILE, &now) != 0) {
     return {false, "cannot read the descriptor limit (RLIMIT_NOFILE): " +
@@ -125,6 +127,7 @@ FdLimitOutcome ensure_fd_limit(std::size_t boilers) {
                          std::system_category().message(errno) + "; " + fix_text(plan.suggested)};
     }
   }
+  place_above_select_range(true);
   return {plan.ok(), describe_fd_limit(plan)};
 }
 

@@ -8,8 +8,14 @@
 
 namespace intergas {
 
+namespace {
+bool placing = false;
+}  // namespace
+
+void place_above_select_range(bool on) { placing = on; }
+
 int move_above_select_range(int fd) {
-  if (fd < 0 || fd >= FD_SETSIZE) return fd;
+  if (!placing || fd < 0 || fd >= FD_SETSIZE) return fd;
   const int saved_errno = errno;
   const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, FD_SETSIZE);
   if (moved < 0) {

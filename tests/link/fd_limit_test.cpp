@@ -44,9 +44,8 @@ TEST(FdLimit, EnoughSoftLimitIsKept) {
   EXPECT_TRUE(p.ok());
   const std::string text = describe_fd_limit(p);
   EXPECT_NE(text.find("1100 boilers"), std::string::npos) << text;
-  EXPECT_NE(text.find("up to " + std::to_string(boilers_within(20000)) + " boilers"),
-            std::string::npos)
-      << text;
+  // (20000 - 1088) = 18912 = b + b/4 -> b = 15130 (15130 + 3782 = 18912).
+  EXPECT_NE(text.find("room for up to 15130 boilers"), std::string::npos) << text;
 }
 
 TEST(FdLimit, SoftLimitRaisedToNeedRoundedUpNotToTheHardLimit) {
@@ -91,16 +90,19 @@ TEST(FdLimit, HardLimitTooLowSaysHowManyFitAndTheFix) {
   EXPECT_NE(text.find("ulimit -n 3072"), std::string::npos) << text;
 }
 
-TEST(FdLimit, TooLowForAFewBoilersIsNoWarning) {
-  const FdLimitPlan p = plan_fd_limit(1024, 1024, 3);
-  EXPECT_EQ(p.action, Action::too_low);
-  EXPECT_EQ(p.new_soft, 1024u);
-  EXPECT_TRUE(p.ok());
-  const std::string text = describe_fd_limit(p);
-  EXPECT_NE(text.find("harmless"), std::string::npos) << text;
-  EXPECT_NE(text.find("LimitNOFILE=2048"), std::string::npos) << text;
+// A few boilers: the limit is left alone whatever it is (no raise inherited by other plugins'
+// children) and nothing is said.
+TEST(FdLimit, AFewBoilersLeaveTheLimitAloneAndSayNothing) {
+  for (std::uint64_t hard : {std::uint64_t{1024}, std::uint64_t{524288}, kNoFdLimit}) {
+    const FdLimitPlan p = plan_fd_limit(1024, hard, kFewBoilers);
+    EXPECT_EQ(p.action, Action::few) << hard;
+    EXPECT_EQ(p.new_soft, 1024u);
+    EXPECT_TRUE(p.ok());
+    EXPECT_EQ(describe_fd_limit(p), "");
+  }
+  EXPECT_EQ(plan_fd_limit(1024, 524288, 1).action, Action::few);
+  EXPECT_EQ(plan_fd_limit(1024, 524288, kFewBoilers + 1).action, Action::raise);
   EXPECT_FALSE(plan_fd_limit(1024, 1024, kFewBoilers + 1).ok());
 }
-
 }  // namespace
 }  // namespace intergas

@@ -32,8 +32,15 @@ using test::wait_until;
 // Sets the soft descriptor limit for one test and puts the old one back afterwards.
 class FdPlacement : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved_), 0); }
-  void TearDown() override { ::setrlimit(RLIMIT_NOFILE, &saved_); }
+  // Placement on, as ensure_fd_limit turns it on for more than a few boilers.
+  void SetUp() override {
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved_), 0);
+    place_above_select_range(true);
+  }
+  void TearDown() override {
+    place_above_select_range(false);
+    ::setrlimit(RLIMIT_NOFILE, &saved_);
+  }
 
   // Room above the select() range: soft limit FD_SETSIZE + 256 (or more if it was higher).
   // False when the hard limit does not allow it.
@@ -82,6 +89,16 @@ TEST_F(FdPlacement, MovesALowDescriptorAboveTheRangeAndClosesTheOriginal) {
   ASSERT_NE(poll_fd(read_end.get(), POLLIN) & POLLIN, 0);
   ASSERT_EQ(::read(read_end.get(), &c, 1), 1);
   EXPECT_EQ(c, 'x');
+}
+
+// Off (a few boilers): a descriptor stays where it opened, room or not.
+TEST_F(FdPlacement, LeavesTheDescriptorWhereItIsWhenPlacementIsOff) {
+  REQUIRE_ROOM();
+  place_above_select_range(false);
+  UniqueFd fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  ASSERT_GE(fd.get(), 0);
+  ASSERT_LT(fd.get(), FD_SETSIZE);
+  EXPECT_EQ(move_above_select_range(fd.get()), fd.get());
 }
 
 TEST_F(FdPlacement, LeavesTheDescriptorWhereItIsWhenTheLimitLeavesNoRoom) {
