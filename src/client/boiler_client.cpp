@@ -123,9 +123,10 @@ void BoilerClient::opened(TimePoint now) {
   // drops at once (a bridge that accepts and hangs up) must not be retried every second.
   session_.on_link_opened(now);
   watch_.link_opened(now);
+  answered_since_open_ = false;
   if (ever_opened_) {
     ++reconnects_;
-    notice(Notice::Kind::link_reopened, "reopened " + link_->resolved_name());
+    if (last_loss_said_) notice(Notice::Kind::link_reopened, "reopened " + link_->resolved_name());
   } else {
     notice(Notice::Kind::link_opened, "opened " + link_->resolved_name());
   }
@@ -142,8 +143,13 @@ void BoilerClient::open_failed(const std::error_code& error, TimePoint now) {
   start_waiting_cycle(now);  // ends at once: the link is down
 }
 
+namespace {
+bool is_power_of_two(std::uint64_t n) { return n != 0 && (n & (n - 1)) == 0; }
+}  // namespace
+
 void BoilerClient::lost(const std::error_code& error, TimePoint now) {
   const std::string why = problem(*link_, error);
+  losses_unanswered_ = answered_since_open_ ? 0 : losses_unanswered_ + 1;
   link_->close();
   read_after_.reset();
   phase_ = LinkPhase::closed;
@@ -151,7 +157,16 @@ void BoilerClient::lost(const std::error_code& error, TimePoint now) {
   collect_events(now);
   const auto delay = backoff_.next();
   reopen_at_ = now + delay;
-  notice(Notice::Kind::link_lost, "lost " + why, delay);
+  // A working link lost is always said; losses in a row without a reply at 1, 2, 4, 8 ...
+  last_loss_said_ = losses_unanswered_ == 0 || is_power_of_two(losses_unanswered_);
+  if (!last_loss_said_) return;
+  std::string text = "lost " + why;
+  if (losses_unanswered_ > 1) {
+    text += " (" + std::to_string(losses_unanswered_) +
+            " times in a row without a reply; said again at " +
+            std::to_string(losses_unanswered_ * 2) + ")";
+  }
+  notice(Notice::Kind::link_lost, text, delay);
 }
 
 void BoilerClient::read_input(TimePoint now) {
@@ -229,7 +244,20 @@ void BoilerClient::collect_events(TimePoint now) {
       h.link_open = phase_ == LinkPhase::open;
       h.reconnects = reconnects_;
       h.counters = session_.counters();
-      if (done->status_ok) backoff_.reset();
+      if (done->status_ok) {
+        backoff_.reset();
+        answered_since_open_ = true;
+        if (!last_loss_said_) {
+          // The end of a run of unsaid losses: the reopen that worked was not said either.
+          notice(Notice::Kind::boiler_answering,
+                 std::string(answered_ever_ ? "boiler answering again" : "boiler answering") +
+                     " on the link reopened after " + std::to_string(losses_unanswered_) +
+                     " losses in a row without a reply");
+          last_loss_said_ = true;
+        }
+        losses_unanswered_ = 0;
+        answered_ever_ = true;
+      }
       // A cycle on a closed link says nothing about the boiler: the link notices speak.
       if (h.link_open) watch_.cycle_done(building_, session_, device_text(), now, notices_);
       h.supported = watch_.support();

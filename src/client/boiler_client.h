@@ -97,6 +97,13 @@ class BoilerClient {
   std::optional<TimePoint> read_after_;  // open: input is left in the kernel until then
   bool ever_opened_ = false;
   bool cycle_waits_for_open_ = false;
+  // A bridge that accepts and hangs up before any reply would log a loss and a reopen every
+  // back-off period: such losses are said at the 1st, 2nd, 4th, 8th ... in a row, each reopen
+  // only after a loss that was said, and the first valid reply after unsaid ones ends the run.
+  bool answered_since_open_ = false;
+  bool answered_ever_ = false;
+  std::uint64_t losses_unanswered_ = 0;  // losses in a row with no valid reply in between
+  bool last_loss_said_ = true;
   std::uint64_t reconnects_ = 0;
   LineWatch watch_;
   CycleReport building_;

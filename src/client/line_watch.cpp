@@ -105,9 +105,12 @@ void LineWatch::watch_status(const CycleReport& r, const Session& s, const std::
   if (r.health.up) {
     if (silent_reported_ ||
         (!answered_since_open_ && failed_cycles_ >= options_.silent_min_cycles)) {
-      out.push_back({Notice::Kind::boiler_answering, "boiler answering again", {}});
+      out.push_back({Notice::Kind::boiler_answering,
+                     answered_ever_ ? "boiler answering again" : "boiler answering",
+                     {}});
     }
     answered_since_open_ = true;
+    answered_ever_ = true;
     silent_reported_ = false;
     failed_cycles_ = 0;
     return;

@@ -3,8 +3,8 @@
 // Notices out; no clock, no I/O (tested in virtual time).
 //
 // * Silence is reported only once the status request has failed for `silent_after` (and at least
-//   `silent_min_cycles` cycles) in a row, and answering again only after such a report: a single
-//   failed cycle is a counter, not a log line.
+//   `silent_min_cycles` cycles) in a row, and answering only after such a report ("again" only
+//   for a boiler that answered before): a single failed cycle is a counter, not a log line.
 // * A boiler that has not answered since its link opened is named after `silent_min_cycles`
 //   reads, and again on every later read (the plugin rate-limits that notice with c_complain),
 //   with what was tried and what to check.
@@ -74,6 +74,7 @@ class LineWatch {
   LineWatchOptions options_;
   // Status request
   bool answered_since_open_ = false;
+  bool answered_ever_ = false;
   bool silent_reported_ = false;
   int failed_cycles_ = 0;
   TimePoint failing_since_{};

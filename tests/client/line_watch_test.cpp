@@ -111,6 +111,7 @@ TEST(LineWatch, SilenceIsReportedOnceAfterAMinuteAndItsEndOnce) {
   EXPECT_TRUE(b.cycles(30, kSilence).empty()) << "said once";
   n = b.cycles(1, kAnswers);
   ASSERT_EQ(kinds(n), std::vector<Notice::Kind>{Notice::Kind::boiler_answering});
+  EXPECT_EQ(n[0].text, "boiler answering again");
   EXPECT_TRUE(b.cycles(3, kAnswers).empty());
 }
 
@@ -135,6 +136,7 @@ TEST(LineWatch, ABoilerThatNeverAnsweredIsNamedWithWhatToCheck) {
   n = b.cycles(1, kAnswers);
   ASSERT_EQ(kinds(n),
             (std::vector<Notice::Kind>{Notice::Kind::boiler_answering, Notice::Kind::identified}));
+  EXPECT_EQ(n[0].text, "boiler answering") << "not 'again': it never answered before";
   EXPECT_NE(n[1].text.find("plain framing"), std::string::npos) << n[1].text;
 }
 

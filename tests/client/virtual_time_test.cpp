@@ -404,6 +404,45 @@ TEST(VirtualReconnect, AHangupFaultIsALostLink) {
   EXPECT_EQ(pair.client().reconnects(), 1u);
 }
 
+// A bridge that accepts and hangs up before any reply, read every second: 100 losses in a row
+// (the first after a working link, then 99 with no reply in between, counted 0 .. 99). Said at
+// counts 0, 1, 2, 4, 8, 16, 32 and 64: eight lines, each followed by its reopen; the first reply
+// then ends the run in one line, "again" since the boiler answered before.
+TEST(VirtualReconnect, ABridgeThatKeepsHangingUpIsSaidAtDoublingCounts) {
+  const sim::BoilerState state = profile("idle");
+  VirtualBoilerOptions b = fast_boiler();
+  b.hangup = milliseconds(50);
+  ClientPair pair(state, options_for(Model::hre), b);
+  ASSERT_TRUE(pair.open());
+  ASSERT_TRUE(cycle(pair).health.up);
+  for (int i = 0; i < 100; ++i) {
+    const TimePoint start = pair.now();
+    pair.boiler().force_next(sim::FaultKind::hangup);
+    const CycleReport r = cycle(pair);
+    ASSERT_FALSE(r.health.link_open) << i;
+    pair.advance(start + std::chrono::seconds(1));  // reopened within the 400 ms back-off cap
+  }
+  EXPECT_EQ(pair.client().reconnects(), 100u);
+  const CycleReport back = cycle(pair);
+  ASSERT_TRUE(back.health.up);
+  std::map<Notice::Kind, int> said;
+  for (const Notice& n : pair.notices()) ++said[n.kind];
+  EXPECT_EQ(said[Notice::Kind::link_lost], 8);
+  EXPECT_EQ(said[Notice::Kind::link_reopened], 8);
+  EXPECT_EQ(said[Notice::Kind::boiler_answering], 1);
+  std::vector<std::string> lost;
+  for (const Notice& n : pair.notices()) {
+    if (n.kind == Notice::Kind::link_lost) lost.push_back(n.text);
+  }
+  ASSERT_EQ(lost.size(), 8u);
+  EXPECT_EQ(lost[0].find(" times in a row"), std::string::npos) << lost[0];
+  EXPECT_NE(lost[7].find("(64 times in a row without a reply; said again at 128)"),
+            std::string::npos)
+      << lost[7];
+  EXPECT_EQ(pair.notices().back().text,
+            "boiler answering again on the link reopened after 99 losses in a row without a reply");
+}
+
 // ---- The Session alone -----------------------------------------------------------------------
 
 SessionConfig session_config() {
