@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "client/boiler_client.h"
+#include "client/wording.h"
 
 namespace intergas {
 
@@ -75,11 +76,6 @@ std::string board_text(const std::string& firmware) {
 }
 
 }  // namespace
-
-std::string_view framing_name(Model m) {
-  return m == Model::xtreme ? "checksummed framing (Xtreme)"
-                            : "plain framing (Kombi Kompakt HR/HRE/HReco or Prestige CW6 layout)";
-}
 
 void LineWatch::link_opened(TimePoint now) {
   opened_at_ = now;
@@ -158,15 +154,17 @@ void LineWatch::watch_support(const CycleReport& r, const Session& s, std::vecto
   }
   // Who the boiler is, said once the picture is complete: at first, and after a reopen when it
   // differs (another boiler, a firmware update). Changes found before that are part of it.
-  if (identified_.empty() || reidentify_) {
+  if (!identified_ || reidentify_) {
     if (!s.framing_known()) return;
     for (Command c : kAllCommands) {
       if (is_enabled(c, s) && !support_[static_cast<std::size_t>(command_index(c))]) return;
     }
     reidentify_ = false;
-    const std::string text = identity(s);
-    if (text != identified_) out.push_back({Notice::Kind::identified, text, {}});
-    identified_ = text;
+    const Identity now = identity(s);
+    if (!identified_ || !(now == *identified_)) {
+      out.push_back({Notice::Kind::identified, identity_text(s), {}});
+    }
+    identified_ = now;
     return;
   }
   for (const SupportChanged& change : r.support_changes) {
@@ -187,7 +185,18 @@ void LineWatch::watch_support(const CycleReport& r, const Session& s, std::vecto
   if (!r.support_changes.empty()) identified_ = identity(s);
 }
 
-std::string LineWatch::identity(const Session& s) const {
+LineWatch::Identity LineWatch::identity(const Session& s) const {
+  Identity id;
+  id.firmware = firmware_;
+  id.model = s.model();
+  for (Command c : kAllCommands) {
+    const auto i = static_cast<std::size_t>(command_index(c));
+    if (is_enabled(c, s)) id.support[i] = support_[i];
+  }
+  return id;
+}
+
+std::string LineWatch::identity_text(const Session& s) const {
   std::vector<Command> answers, silent;
   for (Command c : kAllCommands) {
     const auto& known = support_[static_cast<std::size_t>(command_index(c))];
@@ -215,7 +224,7 @@ void LineWatch::watch_frames(const CycleReport& r, const std::string& device,
     rejected_by_[i] = f.rule;
     if (rejections_in_a_row_[i] != options_.repeats_before_warning) continue;
     const std::string name(command_name(f.command));
-    if (!said_once_.insert("rejected " + name + std::string(f.rule)).second) continue;
+    if (!said_once_.insert({false, f.command, std::string(f.rule)}).second) continue;
     out.push_back({Notice::Kind::frame_rejected,
                    name + " replies rejected " + std::to_string(rejections_in_a_row_[i]) +
                        " times in a row by the rule \"" + std::string(f.rule) + "\", e.g. " +
@@ -227,7 +236,7 @@ void LineWatch::watch_frames(const CycleReport& r, const std::string& device,
     rejections_in_a_row_[static_cast<std::size_t>(command_index(reply.command))] = 0;
     if (reply.despite_rule.empty()) continue;
     const std::string name(command_name(reply.command));
-    if (!said_once_.insert("trusted " + name + std::string(reply.despite_rule)).second) continue;
+    if (!said_once_.insert({true, reply.command, std::string(reply.despite_rule)}).second) continue;
     out.push_back({Notice::Kind::frame_trusted,
                    name + " reply breaks the rule \"" + std::string(reply.despite_rule) +
                        "\" but its fields repeated on a second read, so it is exported as the "

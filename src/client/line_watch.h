@@ -22,9 +22,11 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "client/notice.h"
@@ -33,15 +35,6 @@
 namespace intergas {
 
 struct CycleReport;
-
-// How the log and intergas-read name what they found and what to check.
-// "checksummed framing (Xtreme)" or "plain framing (Kombi Kompakt HR/HRE/HReco or Prestige CW6
-// layout)".
-std::string_view framing_name(Model m);
-inline constexpr std::string_view kBothFramingsTried =
-    "tried the plain and the checksummed (Xtreme) framing";
-inline constexpr std::string_view kWiringAdvice =
-    "the wiring (adapter TX to boiler RX, RX to TX, GND)";
 
 struct LineWatchOptions {
   Duration silent_after = std::chrono::seconds(60);
@@ -69,7 +62,17 @@ class LineWatch {
   void watch_support(const CycleReport& r, const Session& s, std::vector<Notice>& out);
   void watch_frames(const CycleReport& r, const std::string& device, std::vector<Notice>& out);
   void watch_noise(const CycleReport& r, TimePoint now, std::vector<Notice>& out);
-  std::string identity(const Session& s) const;
+  // Who the boiler is, as the identification line says it: said again only when this changes.
+  struct Identity {
+    std::string firmware;
+    Model model = Model::hre;
+    std::array<std::optional<bool>, kCommandCount> support{};  // of the enabled commands
+    bool operator==(const Identity& o) const {
+      return firmware == o.firmware && model == o.model && support == o.support;
+    }
+  };
+  Identity identity(const Session& s) const;
+  std::string identity_text(const Session& s) const;
 
   LineWatchOptions options_;
   // Status request
@@ -83,9 +86,10 @@ class LineWatch {
   // Meeting the boiler
   std::array<std::optional<bool>, kCommandCount> support_{};
   std::string firmware_;
-  std::string identified_;  // the last identification said; "" until then
+  std::optional<Identity> identified_;  // the last identification said
   bool reidentify_ = false;
-  std::set<std::string> said_once_;
+  // Frame rules already shown once: (trusted rather than rejected, command, rule).
+  std::set<std::tuple<bool, Command, std::string>> said_once_;
   // Repeated rejections, per command
   std::array<int, kCommandCount> rejections_in_a_row_{};
   std::array<std::string_view, kCommandCount> rejected_by_{};

@@ -15,6 +15,7 @@
 #include "client/boiler_client.h"
 #include "client/metrics.h"
 #include "client/sync_driver.h"
+#include "client/wording.h"
 #include "link/open_link.h"
 #include "link/usb_ports.h"
 #include "print_table.h"
