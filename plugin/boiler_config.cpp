@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -159,7 +160,8 @@ std::optional<std::string> parse_boiler(const oconfig_item_t& block,
       problem = read_seconds(c, 0.1, 60, b.connect_timeout);
     } else if (key_is(c, "HealthInterval")) {
       // At most write_prometheus's default StalenessDelta: the period becomes the interval.
-      problem = read_seconds(c, 1, 300, b.health_interval);
+      problem =
+          read_seconds(c, 1, static_cast<double>(kLongestDefaultPeriod.count()), b.health_interval);
     } else if (key_is(c, "ReconnectMaxDelay")) {
       problem = read_seconds(c, 1, 3600, b.reconnect_max);
     } else if (key_is(c, "MaxGasRate")) {
@@ -180,20 +182,6 @@ std::optional<std::string> parse_boiler(const oconfig_item_t& block,
 }
 
 }  // namespace
-
-const std::vector<std::string>& plugin_types() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> v;
-    for (const MetricType& t : kMetricTypes) v.emplace_back(t.name);
-    return v;
-  }();
-  return names;
-}
-
-bool is_derive_type(const std::string& type) {
-  const MetricType* t = find_metric_type(type);
-  return t != nullptr && t->kind == DsKind::derive;
-}
 
 Schedule BoilerConfig::schedule(std::chrono::milliseconds read_interval) const {
   Schedule s = Schedule::defaults(read_interval);
@@ -275,6 +263,40 @@ std::optional<std::string> resolve_timing(const BoilerConfig& b,
                 " instead (set Interval in the Boiler block to choose)";
   out.interval = longer;
   out.reply_timeout = std::min(kDefaultReplyTimeout, (longer - b.settle) / 2);
+  return std::nullopt;
+}
+
+std::optional<std::string> resolve_schedule(const BoilerConfig& b,
+                                            std::chrono::milliseconds interval, Schedule& out,
+                                            std::string& warning) {
+  out = b.schedule(interval);
+  warning.clear();
+  const bool own_interval = b.interval.count() > 0;
+  // The most reads whose period fits (at least one: a read interval above 300 s is its own
+  // period, which collectd's Timeout already covers).
+  const auto fit = std::chrono::milliseconds(kLongestDefaultPeriod) / interval;
+  const int most = static_cast<int>(std::clamp<std::int64_t>(fit, 1, 100000));
+  std::string shortened;
+  for (Command c : kAllCommands) {
+    const auto& n = b.every[static_cast<std::size_t>(command_index(c))];
+    if (!n || *n <= most) continue;
+    if (own_interval) {
+      return "Boiler " + quoted(b.name) + ": Schedule " + quoted(std::string(command_name(c))) +
+             ": " + std::to_string(*n) + " reads of " + std::to_string(interval.count()) +
+             " ms exceed write_prometheus' StalenessDelta (300 s), between which its values "
+             "would vanish; at most " +
+             std::to_string(most);
+    }
+    out.set_every(c, most);
+    if (!shortened.empty()) shortened += ", ";
+    shortened += std::string(command_name(c)) + " " + std::to_string(*n);
+  }
+  if (!shortened.empty()) {
+    warning = "Boiler " + quoted(b.name) + ": Schedule (" + shortened +
+              " reads) at collectd's Interval (" + std::to_string(interval.count()) +
+              " ms) exceeds write_prometheus' StalenessDelta (300 s): reading those every " +
+              std::to_string(most) + " reads instead (set Interval in the Boiler block to choose)";
+  }
   return std::nullopt;
 }
 

@@ -65,9 +65,14 @@ struct Timing {
 std::optional<std::string> resolve_timing(const BoilerConfig& boiler,
                                           std::chrono::milliseconds global_interval, Timing& out);
 
-// The collectd types the plugin dispatches (those of intergas.types.db).
-const std::vector<std::string>& plugin_types();
-// Whether `type` is a DERIVE in intergas.types.db (a counter: requests_sent, gas_liters, ...).
-bool is_derive_type(const std::string& type);
+// The command schedule a boiler runs with at read interval `interval`: the defaults, then the
+// Schedule lines, each held to a period (reads x interval) of at most write_prometheus' default
+// StalenessDelta (kLongestDefaultPeriod, 300 s), as HealthInterval is by its range. Like
+// resolve_timing: a Schedule line that contradicts the block's own Interval is an error (the
+// message is returned); one that only the global Interval makes too slow is shortened to the
+// most reads that fit, with one warning naming the boiler and the commands.
+std::optional<std::string> resolve_schedule(const BoilerConfig& boiler,
+                                            std::chrono::milliseconds interval, Schedule& out,
+                                            std::string& warning);
 
 }  // namespace intergas

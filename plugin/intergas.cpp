@@ -261,7 +261,12 @@ int config(oconfig_item_t* ci) {
       if (!timing.note.empty()) INFO("intergas plugin: %s", timing.note.c_str());
       b->interval = timing.interval;
       b->reply_timeout = timing.reply_timeout;
-      b->schedule = b->config.schedule(b->interval);
+      std::string schedule_warning;
+      if (auto problem = resolve_schedule(b->config, b->interval, b->schedule, schedule_warning)) {
+        ERROR("intergas plugin: %s", problem->c_str());
+        return EINVAL;
+      }
+      if (!schedule_warning.empty()) WARNING("intergas plugin: %s", schedule_warning.c_str());
       if (b->config.health_interval.count() > 0)
         b->accounting_every = cycles_per(b->config.health_interval, b->interval);
       const std::size_t index = boilers.size();
@@ -304,7 +309,8 @@ void* run_poller(void*) {
 // The types must be there, and with the data-source kind the plugin fills in: a value_t holds
 // a gauge or a derive, and a wrong kind would be printed as garbage rather than refused.
 bool check_types() {
-  for (const std::string& type : plugin_types()) {
+  for (const MetricType& t : kMetricTypes) {
+    const std::string type(t.name);
     const data_set_t* ds = plugin_get_ds(type.c_str());
     if (ds == nullptr) {
       ERROR(
@@ -313,7 +319,7 @@ bool check_types() {
           type.c_str());
       return false;
     }
-    const int want = is_derive_type(type) ? DS_TYPE_DERIVE : DS_TYPE_GAUGE;
+    const int want = t.kind == DsKind::derive ? DS_TYPE_DERIVE : DS_TYPE_GAUGE;
     if (ds->ds_num != 1 || ds->ds[0].type != want) {
       ERROR(
           "intergas plugin: type \"%s\" is not intergas.types.db's: another file in TypesDB "

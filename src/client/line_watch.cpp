@@ -146,11 +146,14 @@ void LineWatch::watch_status(const CycleReport& r, const Session& s, const std::
 void LineWatch::watch_support(const CycleReport& r, const Session& s, std::vector<Notice>& out) {
   for (const ReplyDecoded& reply : r.replies) {
     support_[static_cast<std::size_t>(command_index(reply.command))] = true;
+    known_support_[static_cast<std::size_t>(command_index(reply.command))] = true;
     if (const auto* v = std::get_if<VersionReading>(&reply.reading)) firmware_ = v->label();
   }
   const Schedule& schedule = s.config().schedule;
   for (Command c : kAllCommands) {
-    if (s.is_unsupported(c)) support_[static_cast<std::size_t>(command_index(c))] = false;
+    if (!s.is_unsupported(c)) continue;
+    support_[static_cast<std::size_t>(command_index(c))] = false;
+    known_support_[static_cast<std::size_t>(command_index(c))] = false;
   }
   // Who the boiler is, said once the picture is complete: at first, and after a reopen when it
   // differs (another boiler, a firmware update). Changes found before that are part of it.

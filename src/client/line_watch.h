@@ -53,8 +53,10 @@ class LineWatch {
   void cycle_done(const CycleReport& report, const Session& session, const std::string& device,
                   TimePoint now, std::vector<Notice>& out);
 
-  // Per command: answered since the link opened (true), marked unsupported (false), or unknown.
-  const std::array<std::optional<bool>, kCommandCount>& support() const { return support_; }
+  // Per command, as last known: answered (true) or marked unsupported (false); unknown until
+  // either. Kept across a reopen, so command_supported does not vanish until each command
+  // answers again.
+  const std::array<std::optional<bool>, kCommandCount>& support() const { return known_support_; }
 
  private:
   void watch_status(const CycleReport& r, const Session& s, const std::string& device,
@@ -84,7 +86,8 @@ class LineWatch {
   TimePoint opened_at_{};
   std::array<std::uint64_t, kFailureCount> failures_since_open_{};
   // Meeting the boiler
-  std::array<std::optional<bool>, kCommandCount> support_{};
+  std::array<std::optional<bool>, kCommandCount> support_{};  // since the link opened
+  std::array<std::optional<bool>, kCommandCount> known_support_{};
   std::string firmware_;
   std::optional<Identity> identified_;  // the last identification said
   bool reidentify_ = false;

@@ -255,14 +255,12 @@ void append_link_accounting(const Health& h, const Schedule& schedule, std::vect
       o.gauge(types::command_supported, std::string(command_name(c)), *supported ? 1.0 : 0.0);
     }
   }
+  // A state set, like status and burner_state: both states, exactly one of them 1, so a change
+  // of framing turns the old series to 0 instead of leaving it to go stale.
   if (h.checksummed_framing) {
-    o.gauge(types::framing, *h.checksummed_framing ? "checksummed" : "plain", 1.0);
+    o.gauge(types::framing, "plain", *h.checksummed_framing ? 0.0 : 1.0);
+    o.gauge(types::framing, "checksummed", *h.checksummed_framing ? 1.0 : 0.0);
   }
-}
-
-void append_health_metrics(const Health& h, const Schedule& schedule, std::vector<Metric>& out) {
-  append_link_state(h, out);
-  append_link_accounting(h, schedule, out);
 }
 
 std::string metric_json(const Metric& m) {

@@ -43,7 +43,7 @@ struct Health {
   std::uint64_t reconnects = 0;
   SessionCounters counters;
   // What meeting the boiler found (unset until known): the framing it answers in, and per command
-  // whether it answers (false once marked unsupported).
+  // whether it answers (false once marked unsupported), kept across a reopen until it changes.
   std::optional<bool> checksummed_framing;
   std::array<std::optional<bool>, kCommandCount> supported{};
 };
@@ -51,14 +51,11 @@ struct Health {
 void append_link_state(const Health& health, std::vector<Metric>& out);
 // The rest: requests_sent and request_duration_seconds for the commands the schedule enables and
 // the boiler's framing is asked (is_asked_of; none framing-specific before it is known),
-// request_failures, requests_deferred, values_out_of_range, reconnects; framing and
-// command_supported once known. Slow-moving, so the
-// plugin dispatches them once a minute (with that period as their interval).
+// request_failures, requests_deferred, values_out_of_range, reconnects; framing (both states, the
+// one found 1) and command_supported once known. The plugin dispatches them every read, or every
+// HealthInterval (with that period as their interval).
 void append_link_accounting(const Health& health, const Schedule& schedule,
                             std::vector<Metric>& out);
-// Both.
-void append_health_metrics(const Health& health, const Schedule& schedule,
-                           std::vector<Metric>& out);
 
 // One metric as the JSON object of intergas-read --json:
 // {"type": "...", "type_instance": "...", "value": ...} (value printed with %.15g, like

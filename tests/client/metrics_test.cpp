@@ -171,7 +171,8 @@ TEST(HealthMetrics, AlwaysCarryUpLinkAndEveryFailureReason) {
   Schedule s;
   s.set_every(Command::counters, 6);
   std::vector<Metric> out;
-  append_health_metrics(h, s, out);
+  append_link_state(h, out);
+  append_link_accounting(h, s, out);
   auto m = by_key(out);
   EXPECT_EQ(m.at({"up", ""}).gauge, 0);
   EXPECT_EQ(m.at({"link_open", ""}).gauge, 0);
@@ -198,7 +199,8 @@ TEST(HealthMetrics, StatusExtra2SeriesOnlyForTheChecksummedFraming) {
     for (auto& v : h.supported) v = true;
     for (auto& d : h.counters.last_duration) d = std::chrono::milliseconds(120);
     std::vector<Metric> out;
-    append_health_metrics(h, s, out);
+    append_link_state(h, out);
+    append_link_accounting(h, s, out);
     return by_key(out);
   };
   for (std::optional<bool> plain_or_unknown : {std::optional<bool>(false), std::optional<bool>()}) {
@@ -214,6 +216,22 @@ TEST(HealthMetrics, StatusExtra2SeriesOnlyForTheChecksummedFraming) {
   EXPECT_EQ(x.at({"requests_deferred", "status_extra2"}).derive, 0);
   EXPECT_DOUBLE_EQ(x.at({"request_duration_seconds", "status_extra2"}).gauge, 0.120);
   EXPECT_EQ(x.at({"command_supported", "status_extra2"}).gauge, 1.0);
+}
+
+// framing is a state set like status and burner_state: both states, exactly one of them 1.
+TEST(HealthMetrics, FramingIsAStateSetWithBothStates) {
+  for (bool checksummed : {false, true}) {
+    Health h;
+    h.checksummed_framing = checksummed;
+    std::vector<Metric> out;
+    append_link_accounting(h, Schedule{}, out);
+    const auto m = by_key(out);
+    EXPECT_EQ(m.at({"framing", "plain"}).gauge, checksummed ? 0 : 1);
+    EXPECT_EQ(m.at({"framing", "checksummed"}).gauge, checksummed ? 1 : 0);
+  }
+  std::vector<Metric> unknown;
+  append_link_accounting(Health{}, Schedule{}, unknown);
+  EXPECT_EQ(by_key(unknown).count({"framing", "plain"}), 0u) << "absent until found";
 }
 
 // Every metric there is (each reading of the table, health with every optional part known) has
@@ -233,7 +251,8 @@ TEST(MetricTypes, EveryDispatchedMetricHasItsContractKind) {
   Schedule every;
   for (Command c : kAllCommands) every.set_every(c, 1);
   const std::size_t data_count = out.size();
-  append_health_metrics(h, every, out);
+  append_link_state(h, out);
+  append_link_accounting(h, every, out);
   std::set<std::string> seen;
   for (std::size_t i = 0; i < out.size(); ++i) {
     const Metric& m = out[i];

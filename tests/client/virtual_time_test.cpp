@@ -420,6 +420,8 @@ TEST(VirtualReconnect, ABridgeThatKeepsHangingUpIsSaidAtDoublingCounts) {
     pair.boiler().force_next(sim::FaultKind::hangup);
     const CycleReport r = cycle(pair);
     ASSERT_FALSE(r.health.link_open) << i;
+    // command_supported survives the reopens: every command answered in the first cycle.
+    for (const auto& supported : r.health.supported) EXPECT_EQ(supported, true) << i;
     pair.advance(start + std::chrono::seconds(1));  // reopened within the 400 ms back-off cap
   }
   EXPECT_EQ(pair.client().reconnects(), 100u);

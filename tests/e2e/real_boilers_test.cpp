@@ -135,6 +135,8 @@ TEST_F(RealBoilers, AnXtremeIsFoundWithADeviceLineAlone) {
   expect_steady(*collectd, "xtreme", 10, 0);
   const auto samples = collectd->samples();
   EXPECT_EQ(value_of(samples, "collectd_intergas_framing", "xtreme", {{"type", "checksummed"}}), 1);
+  EXPECT_EQ(value_of(samples, "collectd_intergas_framing", "xtreme", {{"type", "plain"}}), 0)
+      << "a state set: both states";
   EXPECT_EQ(
       value_of(samples, "collectd_intergas_command_supported", "xtreme", {{"type", "counters"}}),
       1);
@@ -176,6 +178,7 @@ TEST_F(RealBoilers, AnOlderFirmwaresUnansweredCommandsAreAskedAFewTimesThenRarel
   EXPECT_EQ(value_of(samples, "collectd_intergas_command_supported", "old", {{"type", "status"}}),
             1);
   EXPECT_EQ(value_of(samples, "collectd_intergas_framing", "old", {{"type", "plain"}}), 1);
+  EXPECT_EQ(value_of(samples, "collectd_intergas_framing", "old", {{"type", "checksummed"}}), 0);
   const auto lines = plugin_lines(collectd->log(), "old");
   for (const auto& line : lines) {
     EXPECT_EQ(line.find("[warning]"), std::string::npos) << line;

@@ -323,9 +323,53 @@ TEST_F(BoilerConfigTest, ASubSecondGlobalIntervalIsLengthened) {
       << timing.warning;
 }
 
+// Schedule x Interval is held to write_prometheus' StalenessDelta (300 s), like HealthInterval.
+TEST_F(BoilerConfigTest, AScheduleBeyondStalenessAtTheBlocksOwnIntervalIsRefused) {
+  ASSERT_FALSE(parse("kitchen", {device(), t.item("Interval", {Tree::num(10)}),
+                                 t.item("Schedule", {Tree::str("counters"), Tree::num(31)})}));
+  Schedule schedule;
+  std::string warning;
+  const auto err = resolve_schedule(boilers[0], milliseconds(10000), schedule, warning);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(*err,
+            "Boiler \"kitchen\": Schedule \"counters\": 31 reads of 10000 ms exceed "
+            "write_prometheus' StalenessDelta (300 s), between which its values would vanish; at "
+            "most 30");
+}
+
+TEST_F(BoilerConfigTest, AScheduleBeyondStalenessAtTheGlobalIntervalIsShortenedWithOneWarning) {
+  ASSERT_FALSE(
+      parse("kitchen", {device(), t.item("Schedule", {Tree::str("counters"), Tree::num(100)}),
+                        t.item("Schedule", {Tree::str("version"), Tree::num(60)}),
+                        t.item("Schedule", {Tree::str("parameters"), Tree::num(30)})}));
+  Schedule schedule;
+  std::string warning;
+  ASSERT_FALSE(resolve_schedule(boilers[0], milliseconds(10000), schedule, warning));
+  EXPECT_EQ(schedule.every(Command::counters), 30);  // 300 s / 10 s
+  EXPECT_EQ(schedule.every(Command::version), 30);
+  EXPECT_EQ(schedule.every(Command::parameters), 30) << "exactly 300 s fits";
+  EXPECT_EQ(warning,
+            "Boiler \"kitchen\": Schedule (counters 100, version 60 reads) at collectd's "
+            "Interval (10000 ms) exceeds write_prometheus' StalenessDelta (300 s): reading those "
+            "every 30 reads instead (set Interval in the Boiler block to choose)");
+}
+
+TEST_F(BoilerConfigTest, TheDefaultScheduleFitsStalenessWithoutAWarning) {
+  ASSERT_FALSE(parse("kitchen", {device()}));
+  for (int seconds : {1, 10, 60, 300}) {
+    Schedule schedule;
+    std::string warning;
+    ASSERT_FALSE(resolve_schedule(boilers[0], milliseconds(seconds * 1000), schedule, warning));
+    EXPECT_EQ(warning, "") << seconds;
+    for (Command c : kAllCommands) {
+      EXPECT_LE(schedule.every(c) * seconds, 300) << command_name(c) << " at " << seconds << " s";
+    }
+  }
+}
+
 // intergas.types.db must say what the metric contract's table (client/metric_types.h) says, line
-// for line: the same types in the same order, each with its kind and range. plugin_types() and
-// is_derive_type(), which init checks the daemon's types against, answer from that table.
+// for line: the same types in the same order, each with its kind and range (init checks the
+// daemon's types against that table).
 TEST(PluginTypes, MatchIntergasTypesDb) {
   std::ifstream in(INTERGAS_TYPES_DB);
   ASSERT_TRUE(in) << INTERGAS_TYPES_DB;
@@ -344,13 +388,7 @@ TEST(PluginTypes, MatchIntergasTypesDb) {
     const MetricType& t = kMetricTypes[i];
     EXPECT_EQ(in_file[i].first, t.name) << "line " << i + 1 << " of the types";
     EXPECT_EQ(in_file[i].second, types_db_spec(t)) << t.name;
-    EXPECT_EQ(is_derive_type(in_file[i].first), t.kind == DsKind::derive) << t.name;
   }
-  EXPECT_EQ(plugin_types().size(), kMetricTypeCount);
-  for (std::size_t i = 0; i < plugin_types().size() && i < kMetricTypeCount; ++i) {
-    EXPECT_EQ(plugin_types()[i], kMetricTypes[i].name);
-  }
-  EXPECT_FALSE(is_derive_type("no_such_type"));
 }
 
 // <HomeAssistant> (ha_config.h): beside the boilers, one per daemon, every error naming the option.
