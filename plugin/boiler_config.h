@@ -56,12 +56,14 @@ struct Timing {
   std::string warning;  // for a WARNING line: the read interval was lengthened
 };
 
-// The rule (docs in collectd.conf.example, "ReplyTimeout"): a status exchange, and a silent
-// boiler's timeout with the late window after it, must fit in one read interval. A default reply
-// timeout (1 s) is shortened to (interval - SettleTime) / 2, down to 250 ms. When what the block
-// sets cannot fit collectd's global Interval, the boiler is read at the shortest whole-second
-// interval that fits, with a warning; a contradiction inside the block (its own Interval) is an
-// error, returned as the message.
+// The rule (docs in collectd.conf.example, "ReplyTimeout"): a default reply timeout (1 s) is
+// shortened to (interval - SettleTime) / 2, down to 250 ms, so that a silent boiler's timeout and
+// the late window after it (another reply timeout) fit one read interval. An explicit
+// ReplyTimeout is only held to ReplyTimeout + SettleTime < interval: the late window may then
+// push the next cycle's first request back (the session waits it out; the cycle budget says
+// what still fits). When what the block sets cannot fit collectd's global Interval, the boiler
+// is read at the shortest whole-second interval that fits, with a warning; a contradiction
+// inside the block (its own Interval) is an error, returned as the message.
 std::optional<std::string> resolve_timing(const BoilerConfig& boiler,
                                           std::chrono::milliseconds global_interval, Timing& out);
 

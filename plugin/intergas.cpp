@@ -4,14 +4,17 @@
 //   <Plugin intergas>
 //     <Boiler "kitchen">
 //       Device "/dev/serial/by-id/usb-FTDI_..."   # or "tcp://host:port", "usb:0403:6001[:SERIAL]"
-//       Model "hre"                               # "hre", "cw6" or "xtreme"
+//       Model "auto"                              # default: found on the line; or "hre", "cw6",
+//                                                 # "xtreme"
 //       Interval 10                               # seconds; default: collectd's
-//       ReplyTimeout 1.0                          # seconds per request
+//       ReplyTimeout 1.0                          # seconds per request; default 1, shortened to
+//                                                 # fit a short interval (resolve_timing)
 //       SettleTime 0.15                           # quiet time that proves a reply aligned
 //       ConnectTimeout 3                          # tcp:// only
 //       ReconnectMaxDelay 30                      # back-off cap (also capped at Interval)
 //       MaxGasRate 8                              # m3/h: bounds the gas counters
-//       Schedule "counters" 6                     # every N reads, or "off"
+//       HealthInterval 60                         # link accounting period; default every read
+//       Schedule "counters" 6                     # every N reads, or "off"; N x Interval <= 300 s
 //       Exclude "parameter" "flag/gp_switch"      # leave out types or type/instance
 //     </Boiler>
 //   </Plugin>

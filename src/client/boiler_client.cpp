@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 #include <variant>
 
@@ -194,7 +195,10 @@ void BoilerClient::read_input(TimePoint now) {
   // delivers them one by one), so wake once after that instead of once per byte.
   if (const std::size_t pending = session_.reply_bytes_pending();
       options_.coalesce_reads && pending > 0) {
-    read_after_ = now + pending * kByteWireTime;
+    // Signed arithmetic: a size_t factor would turn the duration unsigned. A reply is at most
+    // 33 bytes; the clamp only keeps a wild count from overflowing.
+    read_after_ =
+        now + kByteWireTime * static_cast<std::int64_t>(std::min<std::size_t>(pending, 4096));
   }
 }
 

@@ -1,6 +1,8 @@
 // One boiler: a Session bound to a Link, reopened with a capped back-off after a loss, with the
 // health figures of METRICS.md. Driven by a poll loop (Poller) or a blocking loop (SyncDriver);
-// it never blocks, never reads the clock itself and never logs: transitions come out as Notices.
+// it never reads the clock itself and never logs: transitions come out as Notices. It does not
+// wait for input, but a request's write may wait up to the link's write stall limit (100 ms,
+// FdLink::kWriteWait) for room in a full output buffer, which a healthy 9600-baud line never has.
 #pragma once
 
 #include <chrono>

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <system_error>
 
+#include "client/poll_timeout.h"
 #include "link/fd_placement.h"
 
 namespace intergas {
@@ -116,9 +117,7 @@ void Poller::loop() {
         owner.push_back(i);
       }
     }
-    // Round up: waking a little late is fine, waking early spins.
-    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake_at - now);
-    const int timeout_ms = static_cast<int>(std::max<long long>(0, wait.count()));
+    const int timeout_ms = poll_timeout_ms(wake_at - now);
     const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
     if (ready < 0) {
       if (errno == EINTR) continue;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "client/poll_timeout.h"
+
 namespace intergas {
 
 void step(BoilerClient& client, TimePoint until) {
@@ -15,8 +17,7 @@ void step(BoilerClient& client, TimePoint until) {
   if (client.has_output()) return;
   TimePoint wake_at = until;
   if (auto t = client.next_wakeup()) wake_at = std::min(wake_at, *t);
-  const auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake_at - now);
-  const int timeout_ms = static_cast<int>(std::max<long long>(0, wait.count()));
+  const int timeout_ms = poll_timeout_ms(wake_at - now);
   pollfd p{client.fd(), client.poll_events(), 0};
   const bool has_fd = p.fd >= 0 && p.events != 0;
   const int ready = ::poll(has_fd ? &p : nullptr, has_fd ? 1 : 0, timeout_ms);

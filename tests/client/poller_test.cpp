@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "client/poll_timeout.h"
 #include "tests/support/sim_pair.h"
 
 namespace intergas {
@@ -94,6 +95,15 @@ TEST(Poller, AFailedPollEndsTheLoopWithItsErrno) {
   EXPECT_EQ(why, "poll() failed: Invalid argument");
   EXPECT_GE(closes.load(), 1);
   EXPECT_FALSE(poller.request_cycle(0));
+}
+
+// Whole milliseconds rounded up, never negative, never past an int (30 days is 2.6e9 ms).
+TEST(PollTimeout, RoundsUpAndClampsToAnInt) {
+  using namespace std::chrono;
+  EXPECT_EQ(poll_timeout_ms(microseconds(1200)), 2);
+  EXPECT_EQ(poll_timeout_ms(milliseconds(1000)), 1000);
+  EXPECT_EQ(poll_timeout_ms(milliseconds(-5)), 0);
+  EXPECT_EQ(poll_timeout_ms(hours(24 * 30)), 2147483647);
 }
 
 }  // namespace

@@ -18,7 +18,6 @@ namespace {
 
 using std::chrono::milliseconds;
 using test::ClientPair;
-using test::kByteTime;
 using test::VirtualBoiler;
 using test::VirtualBoilerOptions;
 
@@ -97,10 +96,10 @@ TEST(VirtualTiming, RequestDurationIsLatencyPlusWireTime) {
     const auto d = r.health.counters.last_duration[command_index(Command::status)];
     ASSERT_TRUE(d) << name;
     const std::size_t size = reply_size(Command::status, state.model);  // 32, 33 with XOR
-    const Duration wire = std::chrono::duration_cast<Duration>(kByteTime * size);
+    const Duration wire = std::chrono::duration_cast<Duration>(kByteWireTime * size);
     EXPECT_GE(*d, milliseconds(100) + wire) << name;
     // Read as the last byte lands, to within one byte's time (the client coalesces reads).
-    EXPECT_LE(*d, milliseconds(100) + wire + kByteTime * 2) << name;
+    EXPECT_LE(*d, milliseconds(100) + wire + kByteWireTime * 2) << name;
   }
 }
 
@@ -115,7 +114,8 @@ TEST(VirtualTiming, EachRequestWaitsForAQuietLine) {
   // fault_stats, which exports nothing, once.
   ASSERT_EQ(requests.size(), 2 * asked_count(state.model) - 1);
   EXPECT_EQ(requests.front().command, Command::status) << "status first";
-  const Duration reply = milliseconds(20) + std::chrono::duration_cast<Duration>(kByteTime * 32);
+  const Duration reply =
+      milliseconds(20) + std::chrono::duration_cast<Duration>(kByteWireTime * 32);
   for (std::size_t i = 1; i < requests.size(); ++i) {
     EXPECT_GE(requests[i].at - requests[i - 1].at, reply + kSettle) << i;
     EXPECT_LE(requests[i].at - requests[i - 1].at, reply + kSettle + milliseconds(2)) << i;

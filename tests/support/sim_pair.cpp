@@ -59,7 +59,7 @@ void VirtualBoiler::answer(Command c, TimePoint now) {
   const TimePoint start = now + plan.delay;
   send(plan.bytes, start);
   if (!plan.stray.empty()) {
-    const Duration wire = options_.pace ? Duration(kByteTime * plan.bytes.size()) : Duration(0);
+    const Duration wire = options_.pace ? Duration(kByteWireTime * plan.bytes.size()) : Duration(0);
     send(plan.stray, start + wire + plan.stray_after);
   }
 }
@@ -67,8 +67,9 @@ void VirtualBoiler::answer(Command c, TimePoint now) {
 void VirtualBoiler::send(const Bytes& bytes, TimePoint start) {
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     // A byte is there once its stop bit is: the first one a byte's time after the start.
-    const TimePoint at =
-        options_.pace ? start + std::chrono::duration_cast<Duration>(kByteTime * (i + 1)) : start;
+    const TimePoint at = options_.pace
+                             ? start + std::chrono::duration_cast<Duration>(kByteWireTime * (i + 1))
+                             : start;
     wire_.emplace(at, bytes[i]);
   }
 }

@@ -20,8 +20,7 @@
 
 namespace intergas::test {
 
-// 9600 baud 8-N-1: ten bits a byte (protocol.md 13: 32 bytes take 33.3 ms).
-inline constexpr std::chrono::nanoseconds kByteTime{1'041'667};
+// The virtual wire paces bytes at kByteWireTime (protocol/command.h: 9600 baud 8-N-1).
 
 struct VirtualBoilerOptions {
   Duration latency = std::chrono::milliseconds(100);  // request end -> first reply byte
