@@ -58,8 +58,6 @@ std::vector<Metric> expected_metrics(const sim::BoilerState& s) {
   return out;
 }
 
-bool same_value(double a, double b) { return a == b || std::fabs(a - b) <= 1e-12 * std::fabs(b); }
-
 // Every expected series is present with the simulator's value; no boiler-data series is extra.
 // Returns a description of the first mismatch, or "".
 std::string compare(const std::vector<Sample>& samples, const std::vector<Metric>& expected,
@@ -69,7 +67,7 @@ std::string compare(const std::vector<Sample>& samples, const std::vector<Metric
     const auto found = test::find_samples(samples, prometheus_name(m), labels_of(m, boiler));
     if (found.size() != 1)
       return "missing " + prometheus_name(m) + "{type=" + m.type_instance + "}";
-    if (!same_value(found[0].value, m.value())) {
+    if (!golden::same_value(found[0].value, m.value())) {
       return prometheus_name(m) + "{type=" + m.type_instance +
              "} = " + std::to_string(found[0].value) + ", simulator has " +
              std::to_string(m.value());
@@ -446,9 +444,10 @@ void CollectdE2E::soak(int seconds) {
       auto it = truth.find({s.name, t});
       if (it == truth.end()) continue;  // health series
       ++checked;
-      ASSERT_TRUE(same_value(s.value, it->second)) << s.name << "{type=" << t << "} = " << s.value
-                                                   << ", simulator has " << it->second << "\n"
-                                                   << sim->log();
+      ASSERT_TRUE(golden::same_value(s.value, it->second))
+          << s.name << "{type=" << t << "} = " << s.value << ", simulator has " << it->second
+          << "\n"
+          << sim->log();
     }
     if (value_of(samples, "collectd_intergas_up") == 1) ++up_scrapes;
     // The next read (or any new value): a scrape per read, not per fixed pause.
