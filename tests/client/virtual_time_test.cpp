@@ -39,6 +39,13 @@ VirtualBoilerOptions fast_boiler() {
   return o;
 }
 
+// fast_boiler, whose hangup fault unplugs it for `hangup`.
+VirtualBoilerOptions hanging_up(milliseconds hangup) {
+  VirtualBoilerOptions o = fast_boiler();
+  o.hangup = hangup;
+  return o;
+}
+
 // Every decoded reading carries the published values of the frame the boiler's state answers
 // with (tests/frames).
 void expect_matches_state(const CycleReport& r, const sim::BoilerState& s) {
@@ -387,9 +394,7 @@ TEST(VirtualReconnect, DetectsTheLossBacksOffAndReadsAgainAfterTheReturn) {
 
 TEST(VirtualReconnect, AHangupFaultIsALostLink) {
   const sim::BoilerState state = profile("idle");
-  VirtualBoilerOptions b = fast_boiler();
-  b.hangup = milliseconds(500);
-  ClientPair pair(state, options_for(Model::hre), b);
+  ClientPair pair(state, options_for(Model::hre), hanging_up(milliseconds(500)));
   ASSERT_TRUE(pair.open());
   pair.boiler().force_next(sim::FaultKind::hangup);
   const CycleReport r = cycle(pair);
@@ -410,9 +415,7 @@ TEST(VirtualReconnect, AHangupFaultIsALostLink) {
 // then ends the run in one line, "again" since the boiler answered before.
 TEST(VirtualReconnect, ABridgeThatKeepsHangingUpIsSaidAtDoublingCounts) {
   const sim::BoilerState state = profile("idle");
-  VirtualBoilerOptions b = fast_boiler();
-  b.hangup = milliseconds(50);
-  ClientPair pair(state, options_for(Model::hre), b);
+  ClientPair pair(state, options_for(Model::hre), hanging_up(milliseconds(50)));
   ASSERT_TRUE(pair.open());
   ASSERT_TRUE(cycle(pair).health.up);
   for (int i = 0; i < 100; ++i) {
