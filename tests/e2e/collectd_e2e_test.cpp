@@ -433,8 +433,17 @@ void CollectdE2E::soak(int seconds) {
   for (const Metric& m : expected_metrics(state))
     truth[{prometheus_name(m), m.type_instance}] = m.value();
 
+  // The status requests sent so far (0 before the first read's accounting).
+  auto sent = [&](const std::vector<Sample>& samples) {
+    const double n =
+        value_of(samples, "collectd_intergas_requests_sent_total", {{"type", "status"}});
+    return std::isnan(n) ? 0.0 : n;
+  };
   int scrapes = 0, checked = 0, up_scrapes = 0;
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  // From the first read on, one scrape per read.
+  ASSERT_TRUE(eventually([&] { return sent(collectd->samples()) > 0; }, milliseconds(15000)))
+      << collectd->log();
   while (std::chrono::steady_clock::now() < until) {
     const auto samples = collectd->samples();
     ++scrapes;
@@ -450,15 +459,9 @@ void CollectdE2E::soak(int seconds) {
           << sim->log();
     }
     if (value_of(samples, "collectd_intergas_up") == 1) ++up_scrapes;
-    // The next read (or any new value): a scrape per read, not per fixed pause.
-    const double sent =
-        value_of(samples, "collectd_intergas_requests_sent_total", {{"type", "status"}});
-    eventually(
-        [&] {
-          return value_of(collectd->samples(), "collectd_intergas_requests_sent_total",
-                          {{"type", "status"}}) != sent;
-        },
-        milliseconds(5000));
+    // The next read: a scrape per read, not per fixed pause.
+    const double before = sent(samples);
+    eventually([&] { return sent(collectd->samples()) > before; }, milliseconds(5000));
   }
   const auto samples = collectd->samples();
   double failures = 0;
