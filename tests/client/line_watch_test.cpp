@@ -168,24 +168,25 @@ TEST(LineWatch, ANoisyLineIsSummarisedHourlyAndItsRecoveryOnce) {
 }
 
 // The shipped alert's threshold (more than 10 % of requests, intergas.rules.yml) is the log's:
-// 36 of 361 requests (9.97 %) failed in an hour is not noisy, 37 of 361 (10.2 %) is.
+// 36 failed of the hour's 361 to 369 requests (at most 9.97 %) is not noisy, 37 (at least 10.03 %)
+// is. (The hour closes at the first read an hour after the first read ended: the 362nd.)
 TEST(LineWatch, ANoisyLineFailsMoreThanTenPercentAsTheShippedAlertSays) {
   const std::map<Command, Bytes> garbled = {
       {Command::status, Bytes(kStatus.begin(), kStatus.begin() + 20)}};
   for (int failures : {36, 37}) {
     Bench b(status_only());
     std::vector<Notice> n;
-    // Reads at 0 .. 3590 s, the first answered (the hour begins as it ends); the one at 3600 s
-    // closes the hour.
+    // Reads every 10 s, the first answered (the hour begins as it ends); the garbled ones among
+    // the first 360; then answered reads past the hour's end.
     for (int i = 0; i < 360; ++i) {
       for (Notice& x : b.cycle(i % 9 == 1 && i / 9 < failures ? garbled : kAnswers)) n.push_back(x);
     }
-    for (Notice& x : b.cycle(kAnswers)) n.push_back(x);
+    for (Notice& x : b.cycles(30, kAnswers)) n.push_back(x);
     int noisy = 0;
     for (const Notice& x : n) noisy += x.kind == Notice::Kind::line_noisy;
     std::string texts;
     for (const Notice& x : n) texts += x.text + "\n";
-    EXPECT_EQ(noisy, failures == 37 ? 1 : 0) << failures << " of 361\n" << texts;
+    EXPECT_EQ(noisy, failures == 37 ? 1 : 0) << failures << "\n" << texts;
   }
 }
 
