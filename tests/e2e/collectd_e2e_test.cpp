@@ -115,8 +115,10 @@ class CollectdE2E : public test::CollectdTest {
            "  </Boiler>\n";
   }
   std::string pty_path() const { return dir_ + "/boiler"; }
-  // Reads a boiler with every kind of fault for `seconds`, checking every scrape.
-  void soak(int seconds);
+  // Reads a boiler with every kind of fault for `seconds`, checking every scrape; with
+  // `every_reason`, each failure reason must have been counted (a long run's property: a short
+  // one sees a handful of failures).
+  void soak(int seconds, bool every_reason);
 };
 
 TEST_F(CollectdE2E, EverySeriesEqualsTheSimulatorStateAndPassesPromtool) {
@@ -418,7 +420,7 @@ TEST_F(CollectdE2E, ACounterThatGoesBackIsHeldThenTakenOnceItStays) {
 // from the published values of the frames the simulator serves, and each failure is counted. The
 // logic is soaked in virtual time over thousands of cycles and many seeds (virtual_time_test.cpp);
 // these runs check that it holds with real processes.
-void CollectdE2E::soak(int seconds) {
+void CollectdE2E::soak(int seconds, bool every_reason) {
   auto sim = start_sim({"--pty", pty_path(), "--profile", "heating", "--latency-ms", "100",
                         "--seed", "7", "--late-ms", "700", "--fault-rate",
                         "silence=0.03,short=0.03,late=0.03,stray=0.03,garbage=0.03"});
@@ -468,7 +470,7 @@ void CollectdE2E::soak(int seconds) {
   for (const char* reason : {"timeout", "short_frame", "implausible"}) {
     const double n =
         value_of(samples, "collectd_intergas_request_failures_total", {{"type", reason}});
-    EXPECT_GT(n, 0) << reason << " never counted";
+    if (every_reason) EXPECT_GT(n, 0) << reason << " never counted";
     failures += n;
   }
   const double requests =
@@ -484,11 +486,12 @@ void CollectdE2E::soak(int seconds) {
 }
 
 // The quick set's smoke run.
-TEST_F(CollectdE2E, ASoakWithInjectedFaultsExportsOnlyTheTruth) { soak(15); }
+TEST_F(CollectdE2E, ASoakWithInjectedFaultsExportsOnlyTheTruth) { soak(15, false); }
 
 // The full set: INTERGAS_SOAK_SECONDS (default 40).
 TEST_F(CollectdE2E, LongSoakWithInjectedFaultsExportsOnlyTheTruth) {
-  soak(std::getenv("INTERGAS_SOAK_SECONDS") ? std::atoi(std::getenv("INTERGAS_SOAK_SECONDS")) : 40);
+  soak(std::getenv("INTERGAS_SOAK_SECONDS") ? std::atoi(std::getenv("INTERGAS_SOAK_SECONDS")) : 40,
+       true);
 }
 
 }  // namespace
