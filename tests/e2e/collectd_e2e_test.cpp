@@ -470,7 +470,9 @@ void CollectdE2E::soak(int seconds, bool every_reason) {
   for (const char* reason : {"timeout", "short_frame", "implausible"}) {
     const double n =
         value_of(samples, "collectd_intergas_request_failures_total", {{"type", reason}});
-    if (every_reason) EXPECT_GT(n, 0) << reason << " never counted";
+    if (every_reason) {
+      EXPECT_GT(n, 0) << reason << " never counted";
+    }
     failures += n;
   }
   const double requests =
