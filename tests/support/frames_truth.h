@@ -33,6 +33,8 @@ inline Reading given_reading(const sim::BoilerState& s, Command c) {
       return s.version;
     case Command::fault_stats:
       return s.fault_stats;
+    case Command::status_extra2:
+      return s.status_extra2;
   }
   return s.status;
 }
