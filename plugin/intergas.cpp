@@ -224,6 +224,7 @@ void on_notice(std::size_t i, Notice&& n) {
       case Notice::Kind::frame_trusted:
         NOTICE("intergas plugin: Boiler \"%s\": %s", name, text);
         break;
+      case Notice::Kind::command_deferred:
       case Notice::Kind::identified:
       case Notice::Kind::command_unsupported:
       case Notice::Kind::command_answering:

@@ -94,6 +94,25 @@ void LineWatch::cycle_done(const CycleReport& r, const Session& s, const std::st
   watch_support(r, s, out);
   watch_frames(r, device, out);
   watch_noise(r, now, out);
+  watch_budget(r, s, out);
+}
+
+void LineWatch::watch_budget(const CycleReport& r, const Session& s, std::vector<Notice>& out) {
+  for (Command c : kAllCommands) {
+    const auto i = static_cast<std::size_t>(command_index(c));
+    if (said_deferred_[i] || r.health.counters.deferred[i] == 0) continue;
+    said_deferred_[i] = true;
+    out.push_back({Notice::Kind::command_deferred,
+                   std::string(command_name(c)) +
+                       " did not fit in one read interval with the rest (reply timeout " +
+                       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          s.config().reply_timeout)
+                                          .count()) +
+                       " ms): it is read in a later read, the most overdue group first, and "
+                       "counted in requests_deferred_total; a longer Interval reads every group "
+                       "on every read",
+                   {}});
+  }
 }
 
 void LineWatch::watch_status(const CycleReport& r, const Session& s, const std::string& device,

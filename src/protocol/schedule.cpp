@@ -32,6 +32,7 @@ Schedule Schedule::defaults(std::chrono::milliseconds read_interval) {
 }
 
 void ScheduleState::reset() {
+  passed_over_.fill(0);
   last_success_.fill(-1);
   misses_.fill(0);
   last_asked_unsupported_.fill(-1);
@@ -70,6 +71,8 @@ bool ScheduleState::asks_before(Command a, Command b, unsigned long cycle) const
     const long lhs = x.waited * y.period, rhs = y.waited * x.period;  // x/px vs y/py
     if (lhs != rhs) return lhs > rhs;
   }
+  const int pa = passed_over_[command_index(a)], pb = passed_over_[command_index(b)];
+  if (pa != pb) return pa > pb;
   return x.period < y.period;
 }
 

@@ -47,6 +47,14 @@ class Schedule {
 // answered, after which a command is taken for one this boiler does not answer (older firmware;
 // protocol.md 3 notes, 18.6).
 inline constexpr int kMissesBeforeUnsupported = 3;
+// A command the cycle budget passed over this many reads in a row is sent anyway: that read then
+// runs over its interval by one exchange (the next read starts when it ends), so no group starves
+// behind a budget that can never hold it (a short Interval behind a slow bridge).
+inline constexpr int kMaxTimesPassedOver = 3;
+// A miss counts toward that only on a line that has shown no noise (a garbled, short, rejected or
+// unconfirmed reply) for this many cycles: a noisy line drops replies of every command alike, a
+// firmware that lacks a command never answers it, clean line or not.
+inline constexpr unsigned long kQuietCyclesBeforeAMissCounts = 10;
 
 // Tracks, per command, when it last succeeded, and answers what is due. A command is due on the
 // first cycle after the link (re)opens, then every N cycles after its last success: a failed
@@ -65,7 +73,12 @@ class ScheduleState {
   // the link opened, then the most overdue (cycles since its last read over its period), then the
   // one read most often. When a cycle budget cuts a cycle short, what waits is the least overdue,
   // and grows more overdue with every cycle it waits: every group gets its turn.
+  // Between equally overdue commands, one the budget passed over goes first.
   bool asks_before(Command a, Command b, unsigned long cycle) const;
+  // The cycle budget left c for a later cycle; c was sent.
+  void passed_over(Command c) { ++passed_over_[command_index(c)]; }
+  void sent(Command c) { passed_over_[command_index(c)] = 0; }
+  int times_passed_over(Command c) const { return passed_over_[command_index(c)]; }
   // A valid reply. True when c was marked unsupported until now.
   bool succeeded(Command c, unsigned long cycle);
   // Some reply arrived, if garbled or late: the boiler does answer c, so its run of misses ends.
@@ -84,6 +97,7 @@ class ScheduleState {
   std::array<bool, kCommandCount> unsupported_{};
   std::array<long, kCommandCount> last_asked_unsupported_{};  // -1: ask on the next cycle
   std::array<int, kCommandCount> recheck_after_{};            // cycles, growing to recheck_every
+  std::array<int, kCommandCount> passed_over_{};  // times deferred by the budget since last sent
 };
 
 }  // namespace intergas

@@ -95,6 +95,7 @@ std::optional<Transmit> Session::take_transmit(TimePoint now) {
   sent_at_ = now;
   phase_ = Phase::awaiting_reply;
   ++counters_.requests[command_index(current_)];
+  schedule_.sent(current_);
   return Transmit{current_, request_bytes(current_, model_)};
 }
 
@@ -253,6 +254,7 @@ void Session::accept(const Confirmation& merged, std::string_view despite_rule, 
   reply.raw = std::move(reply_);
   if (merged.disputed.none()) late_reply_possible_ = false;
   if (merged.disputed.any()) {
+    last_noisy_cycle_ = cycle_;
     reply.disputed = decode_data(current_, model_, view(merged.other));
     ++counters_.failures[static_cast<int>(Failure::unconfirmed)];
     // The boiler answers; the values wait: the command stays due for the next cycle.
@@ -300,9 +302,12 @@ void Session::on_silence(TimePoint now) {
   late_bytes_ = 0;
   late_reply_possible_ = true;
   Failure counted = Failure::timeout;
-  if (current_ != Command::status && status_ok_) {
-    // Silence from a boiler that answers its status request this very cycle: the command may be
-    // one this firmware does not know.
+  const bool quiet_line =
+      !last_noisy_cycle_ || cycle_ - *last_noisy_cycle_ >= kQuietCyclesBeforeAMissCounts;
+  if (current_ != Command::status && status_ok_ &&
+      (quiet_line || schedule_.is_unsupported(current_))) {
+    // Silence from a boiler that answers its status request this very cycle, on a line without
+    // noise: the command may be one this firmware does not know.
     if (schedule_.is_unsupported(current_)) {
       counted = Failure::unsupported;
       schedule_.missed(current_, cycle_);
@@ -314,6 +319,7 @@ void Session::on_silence(TimePoint now) {
 }
 
 void Session::on_garbled(Failure reason, TimePoint now, std::string_view rule) {
+  last_noisy_cycle_ = cycle_;
   if (reason == Failure::short_frame) {
     late_window_end_ = now + config_.reply_timeout;  // the rest may still come
     late_command_ = current_;
@@ -346,6 +352,7 @@ void Session::after_exchange(TimePoint now) {
   while (!queue_.empty() && !(confirm_next_ && queue_.front() == current_) &&
          !fits(queue_.front())) {
     ++counters_.deferred[command_index(queue_.front())];
+    schedule_.passed_over(queue_.front());
     queue_.pop_front();  // stays due: the most overdue goes first next cycle
   }
   if (queue_.empty()) end_cycle(now);
@@ -353,6 +360,7 @@ void Session::after_exchange(TimePoint now) {
 
 bool Session::fits(Command c) const {
   if (config_.cycle_budget <= Duration::zero() || c == Command::status) return true;
+  if (schedule_.times_passed_over(c) >= kMaxTimesPassedOver) return true;
   // A command not timed yet is expected to take as long as the slowest one timed (replies take
   // about the same time, protocol.md 13), or the whole reply timeout before any was.
   Duration expected = config_.reply_timeout;

@@ -18,7 +18,8 @@
 // length, with the Xtreme's XOR byte on the next cycle, alternating until one is answered; a
 // garbled reply of the expected length does not switch (it shows the framing is right). Until then
 // a cycle is that one request. A command that keeps timing out, with no reply of any kind in
-// between, while the status request is answered is marked unsupported (ScheduleState) and asked
+// between, on a line that has shown no noise for a while, while the status request is answered
+// is marked unsupported (ScheduleState) and asked
 // again with a growing back-off; its later misses count as `unsupported`. A reply that arrives
 // after its request timed out credits the command all the same.
 //
@@ -230,6 +231,9 @@ class Session {
   bool confirm_next_ = false;  // the next request is one
   // A request timed out and no reply was confirmed since: its reply may still be on its way.
   bool late_reply_possible_ = false;
+  // The last cycle with a sign of line noise; misses count toward "unsupported" only on a quiet
+  // line (schedule.h).
+  std::optional<unsigned long> last_noisy_cycle_;
   TimePoint cycle_started_{};
   TimePoint sent_at_{};
   TimePoint ready_since_{};                 // when the next request became due
