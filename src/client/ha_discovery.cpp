@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 
+#include "client/json.h"
 #include "protocol/codes.h"
 #include "protocol/reading.h"
 
@@ -171,23 +172,6 @@ std::string value_template(const Presentation& p) {
       break;
   }
   return "";
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += '"';
 }
 
 // A JSON object written in the order its members are added (deterministic payloads).

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <type_traits>
 
+#include "client/json.h"
 #include "protocol/codes.h"
 
 namespace intergas {
@@ -139,23 +140,6 @@ void parameters_metrics(const ParametersReading& r, Out& o) {
 bool is_asked(Command c, const Health& h) {
   if (!h.checksummed_framing) return is_asked_of(c, Model::hre) && is_asked_of(c, Model::xtreme);
   return is_asked_of(c, *h.checksummed_framing ? Model::xtreme : Model::hre);
-}
-
-void append_json_string(std::string& out, const std::string& s) {
-  out += '"';
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += '"';
 }
 
 }  // namespace
