@@ -98,21 +98,31 @@ void LineWatch::cycle_done(const CycleReport& r, const Session& s, const std::st
 }
 
 void LineWatch::watch_budget(const CycleReport& r, const Session& s, std::vector<Notice>& out) {
+  // Right after a (re)open every group is due at once and a short interval defers some: normal.
+  // Said once, when a group has waited for the budget as often as kMaxTimesPassedOver reads.
+  if (said_deferred_) return;
+  std::vector<Command> waiting;
   for (Command c : kAllCommands) {
-    const auto i = static_cast<std::size_t>(command_index(c));
-    if (said_deferred_[i] || r.health.counters.deferred[i] == 0) continue;
-    said_deferred_[i] = true;
-    out.push_back({Notice::Kind::command_deferred,
-                   std::string(command_name(c)) +
-                       " did not fit in one read interval with the rest (reply timeout " +
-                       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          s.config().reply_timeout)
-                                          .count()) +
-                       " ms): it is read in a later read, the most overdue group first, and "
-                       "counted in requests_deferred_total; a longer Interval reads every group "
-                       "on every read",
-                   {}});
+    if (r.health.counters.deferred[static_cast<std::size_t>(command_index(c))] >=
+        static_cast<std::uint64_t>(kMaxTimesPassedOver))
+      waiting.push_back(c);
   }
+  if (waiting.empty()) return;
+  said_deferred_ = true;
+  std::string names;
+  for (Command c : waiting) names += (names.empty() ? "" : ", ") + std::string(command_name(c));
+  out.push_back({Notice::Kind::command_deferred,
+                 names + " waited " + std::to_string(kMaxTimesPassedOver) +
+                     " reads or more for room in the read interval (reply timeout " +
+                     std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        s.config().reply_timeout)
+                                        .count()) +
+                     " ms): each group is still read, the most overdue first, and a group passed "
+                     "over " +
+                     std::to_string(kMaxTimesPassedOver) +
+                     " reads in a row is sent anyway; requests_deferred_total counts this. A "
+                     "longer Interval reads every group on every read",
+                 {}});
 }
 
 void LineWatch::watch_status(const CycleReport& r, const Session& s, const std::string& device,

@@ -64,7 +64,7 @@ class LineWatch {
   void watch_support(const CycleReport& r, const Session& s, std::vector<Notice>& out);
   void watch_frames(const CycleReport& r, const std::string& device, std::vector<Notice>& out);
   void watch_noise(const CycleReport& r, TimePoint now, std::vector<Notice>& out);
-  // A command the cycle budget left for a later read: said once per command.
+  // Groups the cycle budget keeps leaving for a later read: said once.
   void watch_budget(const CycleReport& r, const Session& s, std::vector<Notice>& out);
   // Who the boiler is, as the identification line says it: said again only when this changes.
   struct Identity {
@@ -95,8 +95,7 @@ class LineWatch {
   bool reidentify_ = false;
   // Frame rules already shown once: (trusted rather than rejected, command, rule).
   std::set<std::tuple<bool, Command, std::string>> said_once_;
-  // Commands already said to be deferred by the cycle budget.
-  std::array<bool, kCommandCount> said_deferred_{};
+  bool said_deferred_ = false;  // the budget's deferrals were said
   // Repeated rejections, per command
   std::array<int, kCommandCount> rejections_in_a_row_{};
   std::array<std::string_view, kCommandCount> rejected_by_{};

@@ -22,7 +22,7 @@ struct Notice {
     frame_rejected,       // one rule rejected a command's frame again and again (once, raw)
     frame_trusted,        // a frame that breaks a cross-field rule repeated its fields: exported
     value_out_of_range,   // a sensor value outside its physical range: left out (once per field)
-    command_deferred,     // the cycle budget left a command for a later read (once per command)
+    command_deferred,     // groups keep waiting for room in the read interval (once)
     line_noisy,           // share of failed requests in the last period, by reason
     line_recovered,       // a period without that share after line_noisy
   };
