@@ -97,32 +97,36 @@ void LineWatch::cycle_done(const CycleReport& r, const Session& s, const std::st
   watch_budget(r, s, out);
 }
 
-void LineWatch::watch_budget(const CycleReport& r, const Session& s, std::vector<Notice>& out) {
-  // Right after a (re)open every group is due at once and a short interval defers some: normal.
-  // Said once, when a group has waited for the budget as often as kMaxTimesPassedOver reads.
-  if (said_deferred_) return;
-  std::vector<Command> waiting;
+namespace {
+// The groups `r` shows waiting for room in the read interval at least `times`.
+std::string waiting_groups(const CycleReport& r, std::uint64_t times) {
+  std::string names;
   for (Command c : kAllCommands) {
-    if (r.health.counters.deferred[static_cast<std::size_t>(command_index(c))] >=
-        static_cast<std::uint64_t>(kMaxTimesPassedOver))
-      waiting.push_back(c);
+    if (r.health.counters.deferred[static_cast<std::size_t>(command_index(c))] < times) continue;
+    names += (names.empty() ? "" : ", ") + std::string(command_name(c));
   }
+  return names;
+}
+std::string budget_text(const std::string& groups, const Session& s) {
+  return groups + " waited for room in the read interval (reply timeout " +
+         std::to_string(
+             std::chrono::duration_cast<std::chrono::milliseconds>(s.config().reply_timeout)
+                 .count()) +
+         " ms): every group is still read, the most overdue first, one passed over " +
+         std::to_string(kMaxTimesPassedOver) +
+         " reads in a row is sent anyway, and requests_deferred_total counts the waits; a longer "
+         "Interval reads every group on every read";
+}
+}  // namespace
+
+void LineWatch::watch_budget(const CycleReport& r, const Session& s, std::vector<Notice>& out) {
+  // Waits before the boiler is identified are said in its identification line; later ones once,
+  // when a group has waited kMaxTimesPassedOver reads or more.
+  if (said_deferred_ || !identified_) return;
+  const std::string waiting = waiting_groups(r, static_cast<std::uint64_t>(kMaxTimesPassedOver));
   if (waiting.empty()) return;
   said_deferred_ = true;
-  std::string names;
-  for (Command c : waiting) names += (names.empty() ? "" : ", ") + std::string(command_name(c));
-  out.push_back({Notice::Kind::command_deferred,
-                 names + " waited " + std::to_string(kMaxTimesPassedOver) +
-                     " reads or more for room in the read interval (reply timeout " +
-                     std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        s.config().reply_timeout)
-                                        .count()) +
-                     " ms): each group is still read, the most overdue first, and a group passed "
-                     "over " +
-                     std::to_string(kMaxTimesPassedOver) +
-                     " reads in a row is sent anyway; requests_deferred_total counts this. A "
-                     "longer Interval reads every group on every read",
-                 {}});
+  out.push_back({Notice::Kind::command_deferred, budget_text(waiting, s), {}});
 }
 
 void LineWatch::watch_status(const CycleReport& r, const Session& s, const std::string& device,
@@ -194,7 +198,12 @@ void LineWatch::watch_support(const CycleReport& r, const Session& s, std::vecto
     reidentify_ = false;
     const Identity now = identity(s);
     if (!identified_ || !(now == *identified_)) {
-      out.push_back({Notice::Kind::identified, identity_text(s), {}});
+      std::string text = identity_text(s);
+      if (const std::string waiting = waiting_groups(r, 1); !said_deferred_ && !waiting.empty()) {
+        said_deferred_ = true;
+        text += "; " + budget_text(waiting, s);
+      }
+      out.push_back({Notice::Kind::identified, std::move(text), {}});
     }
     identified_ = now;
     return;

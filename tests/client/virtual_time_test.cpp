@@ -379,13 +379,15 @@ TEST(VirtualBudget, IntervalOneBehindASlowBridgeReadsEveryGroupWithin90s) {
     if (o.session.schedule.every(c) <= 0 || !is_asked_of(c, Model::hre)) continue;
     EXPECT_GT(asked[c], 0) << command_name(c) << " never read in 90 s";
   }
-  int identified = 0, deferred = 0;
+  int identified = 0, deferred = 0, said_waits = 0;
   for (const Notice& n : pair.notices()) {
     identified += n.kind == Notice::Kind::identified;
     deferred += n.kind == Notice::Kind::command_deferred;
+    said_waits += n.text.find("waited for room in the read interval") != std::string::npos;
   }
   EXPECT_EQ(identified, 1) << "the found line";
-  EXPECT_EQ(deferred, 1) << "the budget's deferrals said once";
+  EXPECT_EQ(said_waits, 1) << "the budget's waits said once (in the found line, or after it)";
+  EXPECT_LE(deferred, 1);
 }
 
 // ---- Unplug and replug -----------------------------------------------------------------------
