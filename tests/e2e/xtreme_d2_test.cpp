@@ -42,6 +42,13 @@ class XtremeD2 : public test::CollectdTest {
   }
 };
 
+// The plain boiler's identification line, whole.
+std::string hre_found_line(const std::string& log) {
+  const auto at = log.find("Boiler \"hre\": found ");
+  if (at == std::string::npos) return "";
+  return log.substr(at, log.find('\n', at) - at);
+}
+
 TEST_F(XtremeD2, AnXtremeExportsD2AndAPlainBoilerIsNeverSentIt) {
   // The simulator's xtreme profile answers D2 with the table's row (protocol.md 14.8); -v logs
   // every request, and a request its model does not answer.
@@ -56,14 +63,16 @@ TEST_F(XtremeD2, AnXtremeExportsD2AndAPlainBoilerIsNeverSentIt) {
                    "Boiler \"xtreme\": found ic3mk1 P190517 V2.53 (IC3 board), checksummed "
                    "framing (Xtreme); answers status, status_extra, diagnostics, counters, "
                    "parameters, version, status_extra2") != std::string::npos &&
-               log.find(
+               hre_found_line(log).find(
                    "Boiler \"hre\": found ic3mk1 P190517 V2.53 (IC3 board), plain framing "
                    "(Kombi Kompakt HR/HRE/HReco or Prestige CW6 layout); set Model \"cw6\" "
                    "for a CW6; answers status, status_extra, diagnostics, counters, "
-                   "parameters, version\n") != std::string::npos;
+                   "parameters, version") != std::string::npos;
       },
       milliseconds(30000)))
       << collectd->log() << collectd->scrape();
+  EXPECT_EQ(hre_found_line(collectd->log()).find("status_extra2"), std::string::npos)
+      << "a plain boiler is not asked D2";
 
   // A few reads on from there, with the accounting (dispatched once a minute) in the scrape.
   ASSERT_TRUE(eventually([&] { return requests(*collectd, "xtreme", "status_extra2") >= 3; },
