@@ -18,8 +18,9 @@ namespace {
 constexpr std::chrono::milliseconds kMaxSleep{1000};
 }  // namespace
 
-Poller::Poller(ReportFn on_report, NoticeFn on_notice)
-    : on_report_(std::move(on_report)),
+Poller::Poller(ReportFn on_report, NoticeFn on_notice, PollFn poll_fn)
+    : poll_fn_(std::move(poll_fn)),
+      on_report_(std::move(on_report)),
       on_notice_(std::move(on_notice)),
       // Above the select() range, like the links (link/fd_placement.h).
       wake_fd_(move_above_select_range(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC))) {}
@@ -118,7 +119,7 @@ void Poller::loop() {
       }
     }
     const int timeout_ms = poll_timeout_ms(wake_at - now);
-    const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
+    const int ready = poll_fn_(fds.data(), fds.size(), timeout_ms);
     if (ready < 0) {
       if (errno == EINTR) continue;
       // EINVAL (more descriptors than RLIMIT_NOFILE), ENOMEM: nothing sensible left but to stop.

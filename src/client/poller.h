@@ -2,6 +2,8 @@
 // round trips (about 130 ms each at 9600 baud) never hold the caller's threads.
 #pragma once
 
+#include <poll.h>
+
 #include <atomic>
 #include <cstddef>
 #include <functional>
@@ -21,7 +23,10 @@ class Poller {
   using ReportFn = std::function<void(std::size_t boiler, CycleReport&& report)>;
   using NoticeFn = std::function<void(std::size_t boiler, Notice&& notice)>;
 
-  Poller(ReportFn on_report, NoticeFn on_notice);
+  // The poll(2) the loop calls; a unit test can pass one that fails.
+  using PollFn = std::function<int(pollfd* fds, nfds_t count, int timeout_ms)>;
+
+  Poller(ReportFn on_report, NoticeFn on_notice, PollFn poll_fn = ::poll);
   // False when the wake-up eventfd could not be made (out of descriptors); then run() returns.
   bool ok() const { return wake_fd_ >= 0; }
   ~Poller();
@@ -48,6 +53,7 @@ class Poller {
   void deliver(std::size_t i);
   void loop();
 
+  PollFn poll_fn_;
   ReportFn on_report_;
   NoticeFn on_notice_;
   std::vector<std::unique_ptr<BoilerClient>> clients_;
