@@ -205,6 +205,17 @@ FieldList fields_of(Command c, Model m) {
   return {};
 }
 
+FieldSet fields_named(Command c, Model m, std::initializer_list<std::string_view> names) {
+  const FieldList fields = fields_of(c, m);
+  FieldSet out;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    for (std::string_view name : names) {
+      if (fields[i].name == name) out.set(i);
+    }
+  }
+  return out;
+}
+
 bool needs_confirmation(Command c, Model m) { return !uses_checksum(c, m); }
 
 FieldSet fields_to_confirm(Command c, Model m, const TrustedFrame& history, ByteView data,

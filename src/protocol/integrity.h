@@ -13,6 +13,7 @@
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string_view>
 
@@ -53,6 +54,9 @@ FieldList fields_of(Command c, Model m);
 
 inline constexpr std::size_t kMaxFields = 32;
 using FieldSet = std::bitset<kMaxFields>;  // indexes into fields_of(c, m)
+
+// The fields of fields_of(c, m) with these names.
+FieldSet fields_named(Command c, Model m, std::initializer_list<std::string_view> names);
 
 // Whether replies to `c` in model m's framing are confirmed: every reply without a checksum (all
 // plain-framing replies, and the Xtreme's REV).

@@ -30,8 +30,9 @@ Verdict counters_verdict(ByteView b, Model m) {
   // Hours of CH and DHW function are parts of the powered hours.
   const CountersReading r = decode_counters(b, m);
   if (static_cast<std::uint32_t>(r.ch_hours) + r.dhw_hours > r.powered_hours)
-    // Fields 0, 2 and 3 of integrity.cpp's counters table.
-    return Violation{"ch_hours + dhw_hours <= powered_hours", true, FieldSet(0b1101)};
+    return Violation{
+        "ch_hours + dhw_hours <= powered_hours", true,
+        fields_named(Command::counters, m, {"powered_hours", "ch_hours", "dhw_hours"})};
   return std::nullopt;
 }
 

@@ -229,5 +229,19 @@ INSTANTIATE_TEST_SUITE_P(
                 true}),
     [](const auto& p) { return std::string(p.param.name); });
 
+// The HN rule names the fields a second read must repeat: powered, CH and DHW hours (HN bytes 0-1
+// + 30, 4-5, 6-7; protocol.md 9), nothing else.
+TEST(CrossFieldRule, NamesTheHoursItRelates) {
+  const auto v =
+      find_violation(Command::counters, with(golden::kRbCounters, 0, {0x00, 0x0F}), Model::hre);
+  ASSERT_TRUE(v && v->cross_field);
+  const FieldList fields = fields_of(Command::counters, Model::hre);
+  std::vector<std::string_view> named;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (v->fields.test(i)) named.push_back(fields[i].name);
+  }
+  EXPECT_EQ(named, (std::vector<std::string_view>{"powered_hours", "ch_hours", "dhw_hours"}));
+}
+
 }  // namespace
 }  // namespace intergas
