@@ -32,6 +32,16 @@ constexpr Field exact(std::string_view name, std::uint8_t at) {
   return Field{name, {at}, 1, false, 0, false, std::nullopt, std::nullopt};
 }
 
+// S? fields both layouts share (protocol.md 5.1, 5.6).
+// 0..6 bar (protocol.md 5.4), a reading only with the pressure-sensor flag.
+constexpr Field kPressure{"pressure",           {12, 13}, 2, true, 5, false, 0, 6 * 100,
+                          Flag::pressure_sensor};
+// Structural (plausibility.h): the frame is rejected outside 0..100 C.
+constexpr Field kSetpointCh{"setpoint_ch", {14, 15},     2,           true, 50,
+                            false,         std::nullopt, std::nullopt};
+// 0.01 uA units; 1 uA: the flame current follows the fan.
+constexpr Field kIonisation{"ionisation", {22, 23}, 2, true, 100, false, 0, 100 * 100};
+
 // S? on HRE/HR/CW6 (protocol.md 5.1). Bytes 25 (RF status), 30 and 31 are not exported.
 constexpr Field kStatusPlain[] = {
     temperature("heat_exchanger", 0),
@@ -40,15 +50,12 @@ constexpr Field kStatusPlain[] = {
     temperature("dhw", 6),
     temperature("boiler", 8),
     temperature("outside", 10),
-    // 0..6 bar (protocol.md 5.4); only meaningful with the pressure-sensor flag.
-    Field{"pressure", {12, 13}, 2, true, 5, false, 0, 6 * 100},
-    // Structural (plausibility.h): the frame is rejected outside 0..100 C.
-    Field{"setpoint_ch", {14, 15}, 2, true, 50, false, std::nullopt, std::nullopt},
+    kPressure,
+    kSetpointCh,
     u16("fan_speed_target", 16, 300, 10000),  // rpm; modulation ramps some 100 rpm/s
     u16("fan_speed_actual", 18, 300, 10000),
     u16("fan_pwm", 20, 50, 1000),  // 0.1 % units
-    // 0.01 uA units; 1 uA: the flame current follows the fan.
-    Field{"ionisation", {22, 23}, 2, true, 100, false, 0, 100 * 100},
+    kIonisation,
     exact("status_code", 24),
     exact("heat_demand_flags", 26),
     exact("burner_state", 27),
@@ -64,10 +71,10 @@ constexpr Field kStatusXtreme[] = {
     temperature("dhw", 6),
     temperature("boiler", 8),
     temperature("flue", 10),
-    Field{"pressure", {12, 13}, 2, true, 5, false, 0, 6 * 100},
-    Field{"setpoint_ch", {14, 15}, 2, true, 50, false, std::nullopt, std::nullopt},
+    kPressure,
+    kSetpointCh,
     temperature("outside", 16),
-    Field{"ionisation", {22, 23}, 2, true, 100, false, 0, 100 * 100},
+    kIonisation,
     exact("status_code", 24),
     exact("heat_demand_flags", 26),
     exact("burner_state", 27),
@@ -271,7 +278,7 @@ FieldSet out_of_range(Command c, Model m, ByteView data) {
     if (!f.min && !f.max) continue;
     const std::int64_t v = f.value(data);
     if (f.is_signed && f.width == 2 && v == kNotAvailable) continue;  // "not available"
-    if (f.name == "pressure" && !flag_of(data[26], data[28], Flag::pressure_sensor)) continue;
+    if (f.ranged_when && !flag_of(data[26], data[28], *f.ranged_when)) continue;
     if ((f.min && v < *f.min) || (f.max && v > *f.max)) out.set(i);
   }
   return out;

@@ -20,6 +20,7 @@
 #include "protocol/bytes.h"
 #include "protocol/command.h"
 #include "protocol/model.h"
+#include "protocol/status.h"
 
 namespace intergas {
 
@@ -36,6 +37,9 @@ struct Field {
   // Physical range in raw units; a value outside (sentinels excepted) is unknown, not a reason to
   // drop the frame. Checked by the decoders through the same constants (plausibility.h).
   std::optional<std::int32_t> min, max;
+  // The range holds only while this S? flag is set (the pressure without its sensor, protocol.md
+  // 5.4, is not a reading).
+  std::optional<Flag> ranged_when{};
 
   std::int64_t value(ByteView data) const;
 };
