@@ -85,6 +85,9 @@ void BoilerClient::on_tick(TimePoint now) {
 }
 
 void BoilerClient::begin_cycle(TimePoint now) {
+  // A link whose (re)open is due is tried first: collectd's first read comes as it starts,
+  // before the poll loop's first tick, and a link not yet tried is not down.
+  if (phase_ == LinkPhase::closed && now >= reopen_at_) try_open(now);
   if (phase_ == LinkPhase::connecting) {
     // Resolving or connecting (TCP): the cycle starts once that ends, rather than reporting
     // a link that is merely still coming up as down.

@@ -184,6 +184,17 @@ TEST(BoilerClientCycles, AReadDuringARunningCycleKeepsThatCyclesReplies) {
   EXPECT_TRUE(reports[0].failures.empty());
 }
 
+// collectd's first read comes as it starts, before the poll loop has opened the link: the
+// cycle opens it and reads, instead of reporting a link never tried as down.
+TEST(BoilerClientCycles, TheFirstReadOpensTheLinkItFinds) {
+  SimProcess sim(INTERGAS_SIM_BINARY, {"--pty", temp_path("first"), "--no-pace"});
+  ASSERT_TRUE(sim.ok()) << sim.log();
+  auto c = client_for(sim.device(), options_for(Model::hre));
+  const CycleReport r = cycle(*c);  // begins the cycle: no tick, no open before it
+  EXPECT_TRUE(r.health.link_open);
+  EXPECT_TRUE(r.health.up) << sim.log();
+}
+
 TEST(BoilerClientTcp, ReadsABridgeGivenByHostName) {
   SimProcess sim(INTERGAS_SIM_BINARY, {"--tcp", "0", "--no-pace", "--latency-ms", "10"});
   ASSERT_TRUE(sim.ok()) << sim.log();
