@@ -195,6 +195,7 @@ class Coexistence : public ::testing::Test {
           << ", who cannot reach this folder: set TMPDIR to a folder others can search";
     }
   }
+  void TearDown() override { test::remove_temp_dir_unless_failed(dir_); }
   std::unique_ptr<SimProcess> start_sim(const std::string& profile) {
     auto sim = std::make_unique<SimProcess>(
         INTERGAS_SIM_BINARY, std::vector<std::string>{"--pty", pty_path(), "--profile", profile,

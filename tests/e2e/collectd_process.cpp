@@ -1,9 +1,12 @@
 #include "collectd_process.h"
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -30,6 +33,16 @@ std::string make_temp_dir(const std::string& stem) {
   buf.push_back('\0');
   if (mkdtemp(buf.data()) == nullptr) return {};
   return buf.data();
+}
+
+void remove_temp_dir_unless_failed(const std::string& dir) {
+  if (dir.empty()) return;
+  if (::testing::Test::HasFailure()) {
+    std::printf("kept %s for a look\n", dir.c_str());
+    return;
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
 }
 
 CollectdProcess::CollectdProcess(CollectdOptions o) : options_(std::move(o)) {}

@@ -54,5 +54,8 @@ class CollectdProcess {
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 std::string make_temp_dir(const std::string& stem);
+// Removes a test's folder when the running test has not failed; keeps a failed test's (config,
+// collectd.log, csv) and says where. Call from TearDown, after the test's processes ended.
+void remove_temp_dir_unless_failed(const std::string& dir);
 
 }  // namespace intergas::test

@@ -21,6 +21,7 @@ class CollectdTest : public ::testing::Test {
     dir_ = make_temp_dir(stem_);
     ASSERT_FALSE(dir_.empty());
   }
+  void TearDown() override { remove_temp_dir_unless_failed(dir_); }
   std::unique_ptr<SimProcess> start_sim(std::vector<std::string> args) {
     auto sim = std::make_unique<SimProcess>(INTERGAS_SIM_BINARY, std::move(args));
     EXPECT_TRUE(sim->ok()) << sim->log();

@@ -1,6 +1,7 @@
 #include "sim_process.h"
 
 #include <chrono>
+#include <csignal>
 #include <sstream>
 
 namespace intergas::test {
@@ -32,6 +33,10 @@ SimProcess::SimProcess(const std::string& binary, std::vector<std::string> args)
       devices_[index] = "tcp://" + where;
     }
   }
+}
+
+SimProcess::~SimProcess() {
+  if (process_ && process_->running()) process_->stop(SIGTERM, milliseconds(2000));
 }
 
 std::string SimProcess::control(const std::string& line) {

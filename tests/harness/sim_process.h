@@ -15,6 +15,10 @@ class SimProcess {
   // `binary` is the intergas-sim path; `args` its options (an endpoint option included).
   // Waits for "ready"; ok() tells whether it came.
   SimProcess(const std::string& binary, std::vector<std::string> args);
+  // SIGTERM, which the simulator answers by removing its pty symlinks (a SIGKILL leaves them).
+  ~SimProcess();
+  SimProcess(const SimProcess&) = delete;
+  SimProcess& operator=(const SimProcess&) = delete;
 
   bool ok() const { return ready_; }
   // What intergas-read or the plugin takes as Device for boiler i: the symlink path given with
