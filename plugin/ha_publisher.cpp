@@ -17,6 +17,15 @@ std::string mosquitto_text(int rc) {
   return mosquitto_strerror(rc);
 }
 
+// libmosquitto logs OpenSSL's reason as "OpenSSL Error[0]: error:0A000086:SSL
+// routines::certificate verify failed"; the part after the last colon is the reason.
+std::string openssl_reason(const char* line) {
+  const std::string text = line == nullptr ? "" : line;
+  if (text.rfind("OpenSSL Error", 0) != 0) return {};
+  const auto colon = text.rfind(':');
+  return colon == std::string::npos ? text : text.substr(colon + 1);
+}
+
 }  // namespace
 
 HaPublisher::HaPublisher(HaConfig config, std::string client_id, std::string will_topic, LogFn log)
@@ -42,6 +51,14 @@ bool HaPublisher::start() {
   mosquitto_threaded_set(mosq_, true);
   mosquitto_connect_callback_set(mosq_, [](struct mosquitto*, void* self, int rc) {
     static_cast<HaPublisher*>(self)->connected(rc);
+  });
+  // Its only word on why a TLS handshake failed (runs on our thread, inside mosquitto_loop).
+  mosquitto_log_callback_set(mosq_, [](struct mosquitto*, void* self, int level, const char* line) {
+    if ((level & MOSQ_LOG_ERR) == 0) return;
+    std::string reason = openssl_reason(line);
+    auto* publisher = static_cast<HaPublisher*>(self);
+    if (!reason.empty() && publisher->tls_reason_.empty())
+      publisher->tls_reason_ = std::move(reason);
   });
   mosquitto_message_callback_set(
       mosq_, [](struct mosquitto*, void* self, const struct mosquitto_message* m) {
@@ -132,8 +149,17 @@ void HaPublisher::wait_for(std::chrono::milliseconds delay) {
   wake_.wait_for(lock, delay, [this] { return stopping_; });
 }
 
-void HaPublisher::failed(const std::string& why, bool refused) {
-  const Problem problem = refused ? Problem::refused : Problem::unreachable;
+HaPublisher::Problem HaPublisher::problem_of(int rc) {
+  return rc == MOSQ_ERR_TLS || rc == MOSQ_ERR_TLS_HANDSHAKE ? Problem::tls : Problem::unreachable;
+}
+
+std::string HaPublisher::connection_lost(int rc) const {
+  if (problem_of(rc) != Problem::tls) return mosquitto_text(rc);
+  // mosquitto_strerror says only "A TLS error occurred."
+  return "the TLS handshake failed" + (tls_reason_.empty() ? "" : ": " + tls_reason_);
+}
+
+void HaPublisher::failed(const std::string& why, Problem problem) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     is_connected_ = false;
@@ -147,7 +173,8 @@ void HaPublisher::failed(const std::string& why, bool refused) {
 void HaPublisher::connected(int rc) {
   if (rc != 0) {
     refused_ = true;
-    failed(std::string("refused the connection: ") + mosquitto_connack_string(rc), true);
+    failed(std::string("refused the connection: ") + mosquitto_connack_string(rc),
+           Problem::refused);
     return;
   }
   backoff_.reset();
@@ -211,12 +238,13 @@ void HaPublisher::run() {
     }
     if (!socket_open) {
       refused_ = false;
+      tls_reason_.clear();
       const int rc =
           first ? mosquitto_connect_async(mosq_, config_.host.c_str(), config_.port, keep_alive)
                 : mosquitto_reconnect_async(mosq_);
       first = false;
       if (rc != MOSQ_ERR_SUCCESS) {
-        failed(mosquitto_text(rc), false);
+        failed(connection_lost(rc), problem_of(rc));
         wait_for(backoff_.next());
         continue;
       }
@@ -226,7 +254,7 @@ void HaPublisher::run() {
     const int rc = mosquitto_loop(mosq_, /*timeout_ms=*/200, 1);
     if (rc != MOSQ_ERR_SUCCESS) {
       socket_open = false;
-      if (!refused_) failed(mosquitto_text(rc), false);
+      if (!refused_) failed(connection_lost(rc), problem_of(rc));
       {
         std::lock_guard<std::mutex> lock(mutex_);
         is_connected_ = false;

@@ -54,9 +54,16 @@ class HaPublisher {
   void connected(int rc);  // on the thread: CONNACK
   void flush();            // on the thread: sends what differs from what the broker has
   void received(const std::string& topic, bool retained, bool empty);  // on the thread
-  // Logs a problem when it differs in kind from the one already logged (the broker away, or it
-  // refusing the login): a broker that stays away is logged once, however often it is retried.
-  void failed(const std::string& why, bool refused);
+  // The kinds of problem logged once each: a broker that is away, one refusing the login, one
+  // whose certificate (or TLS settings) the TLS handshake refuses.
+  enum class Problem { none, unreachable, refused, tls };
+  static Problem problem_of(int rc);  // of a failed connect or loop (not a CONNACK)
+  // Why the connection failed or was lost, for the log: the TLS handshake's reason when it was
+  // that.
+  std::string connection_lost(int rc) const;
+  // Logs a problem when it differs in kind from the one already logged: a broker that stays
+  // away is logged once, however often it is retried.
+  void failed(const std::string& why, Problem problem);
   void wait_for(std::chrono::milliseconds delay);
 
   HaConfig config_;
@@ -65,7 +72,8 @@ class HaPublisher {
   struct mosquitto* mosq_ = nullptr;
   std::thread thread_;
   Backoff backoff_{std::chrono::milliseconds(1000), std::chrono::milliseconds(10000)};
-  bool refused_ = false;  // this attempt's CONNACK said no (logged there)
+  bool refused_ = false;    // this attempt's CONNACK said no (logged there)
+  std::string tls_reason_;  // this attempt's: OpenSSL's first error (libmosquitto's log)
 
   std::mutex mutex_;  // guards everything below
   std::condition_variable wake_;
@@ -78,7 +86,6 @@ class HaPublisher {
   std::map<std::string, std::string> sent_;                 // on this connection
   bool is_connected_ = false;
   bool dirty_ = false;
-  enum class Problem { none, unreachable, refused };
   Problem logged_problem_ = Problem::none;  // since the last successful connection
   bool ever_connected_ = false;
 };
