@@ -79,23 +79,31 @@ CertificateFiles make_ca(const std::string& dir, const std::string& name, std::s
   return ca;
 }
 
-// The broker's certificate, signed by `ca`, for the addresses the plugin and the clients use.
-CertificateFiles make_server_certificate(const std::string& dir, const CertificateFiles& ca,
-                                         std::string& error) {
-  const CertificateFiles server{dir + "/broker.pem", dir + "/broker.key"};
-  const std::string request = dir + "/broker.csr", extensions = dir + "/broker.ext";
-  test::write_file(extensions,
-                   "subjectAltName = IP:127.0.0.1, DNS:localhost\n"
-                   "extendedKeyUsage = serverAuth\n");
+// A certificate signed by `ca` (<dir>/<name>.pem and .key) with the X.509 `extensions` given.
+CertificateFiles make_certificate(const std::string& dir, const CertificateFiles& ca,
+                                  const std::string& name, const std::string& extensions,
+                                  std::string& error) {
+  const CertificateFiles made{dir + "/" + name + ".pem", dir + "/" + name + ".key"};
+  const std::string request = dir + "/" + name + ".csr", extension_file = dir + "/" + name + ".ext";
+  test::write_file(extension_file, extensions);
   if (!openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", server.key, "-out", request, "-subj", "/CN=127.0.0.1"},
+                "-keyout", made.key, "-out", request, "-subj", "/CN=" + name},
                error) ||
       !openssl(
           {"x509", "-req", "-in", request, "-CA", ca.certificate, "-CAkey", ca.key,
-           "-CAcreateserial", "-out", server.certificate, "-days", "2", "-extfile", extensions},
+           "-CAcreateserial", "-out", made.certificate, "-days", "2", "-extfile", extension_file},
           error))
     return {};
-  return server;
+  return made;
+}
+
+// The broker's certificate, for the addresses the plugin and the clients use.
+CertificateFiles make_server_certificate(const std::string& dir, const CertificateFiles& ca,
+                                         std::string& error) {
+  return make_certificate(dir, ca, "broker",
+                          "subjectAltName = IP:127.0.0.1, DNS:localhost\n"
+                          "extendedKeyUsage = serverAuth\n",
+                          error);
 }
 
 // Debian's broker on a loopback port, configured by the test.
@@ -105,12 +113,17 @@ class Broker {
     std::string password_file;  // "" lets anyone in; otherwise only its users
     // A TLS-only listener with this certificate (clients need its CA); none: plain MQTT.
     std::optional<CertificateFiles> tls;
+    // With `tls`: "" takes any client; otherwise a client must show a certificate from this CA.
+    std::string client_ca;
   };
   Broker(const std::string& dir, int port, const Options& options = {}) : port_(port) {
     const std::string conf = dir + "/mosquitto-" + std::to_string(port) + ".conf";
     std::string text = "listener " + std::to_string(port) + " 127.0.0.1\n";
     if (options.tls) {
       text += "certfile " + options.tls->certificate + "\nkeyfile " + options.tls->key + "\n";
+      if (!options.client_ca.empty()) {
+        text += "cafile " + options.client_ca + "\nrequire_certificate true\n";
+      }
     }
     text += options.password_file.empty() ? std::string("allow_anonymous true\n")
                                           : "password_file " + options.password_file + "\n";
@@ -557,7 +570,7 @@ TEST_F(HomeAssistantE2E, ARefusedLoginIsLoggedOnceAndRetriedUntilTheBrokerTakesI
     EXPECT_EQ(r.exit_code, 0) << r.output;
   };
   set_password("the broker's");
-  Broker broker(dir_, port, {passwords, std::nullopt});
+  Broker broker(dir_, port, {passwords, std::nullopt, ""});
   ASSERT_TRUE(broker.wait_ready({"-u", "collectd", "-P", "the broker's"}));
   auto sim = start_sim({"--tcp", "0", "--profile", "idle", "--no-pace", "--latency-ms", "20"});
   auto collectd = start_with_broker(port, sim->device(),
@@ -642,8 +655,12 @@ class HomeAssistantTlsE2E : public HomeAssistantE2E {
     if (error.empty()) server_ = make_server_certificate(dir_, ca_, error);
     ASSERT_EQ(error, "") << "openssl failed";
     port_ = test::free_tcp_port();
-    broker_ = std::make_unique<Broker>(dir_, port_, Broker::Options{"", server_});
-    ASSERT_TRUE(broker_->wait_ready(trusting_ca())) << broker_->log();
+  }
+  // The broker, TLS only; `client_ca`: see Broker::Options.
+  void start_broker(const std::vector<std::string>& client_options,
+                    const std::string& client_ca = "") {
+    broker_ = std::make_unique<Broker>(dir_, port_, Broker::Options{"", server_, client_ca});
+    ASSERT_TRUE(broker_->wait_ready(client_options)) << broker_->log();
   }
   // mosquitto_sub's and mosquitto_pub's options to check the broker's certificate with the CA.
   std::vector<std::string> trusting_ca() const { return {"--cafile", ca_.certificate}; }
@@ -662,6 +679,7 @@ class HomeAssistantTlsE2E : public HomeAssistantE2E {
 };
 
 TEST_F(HomeAssistantTlsE2E, TheDiscoveryReachesTheBrokerOverTls) {
+  ASSERT_NO_FATAL_FAILURE(start_broker(trusting_ca()));
   // A plain client is turned away: what arrives below came over TLS.
   EXPECT_NE(test::run_command({"/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p",
                                std::to_string(port_), "-t", "ready/probe", "-W", "5", "-E"},
@@ -686,6 +704,7 @@ TEST_F(HomeAssistantTlsE2E, TheDiscoveryReachesTheBrokerOverTls) {
 }
 
 TEST_F(HomeAssistantTlsE2E, ABrokerCertificateFromAnotherCaIsLoggedOnceWhileValuesFlow) {
+  ASSERT_NO_FATAL_FAILURE(start_broker(trusting_ca()));
   std::string error;
   const CertificateFiles stranger = make_ca(dir_, "stranger-ca", error);
   ASSERT_EQ(error, "");
@@ -720,6 +739,47 @@ TEST_F(HomeAssistantTlsE2E, ABrokerCertificateFromAnotherCaIsLoggedOnceWhileValu
   EXPECT_TRUE(retained->empty()) << retained->begin()->first;
   // collectd is still running and exporting.
   EXPECT_TRUE(boiler_up()) << collectd->log();
+}
+
+// A broker that asks for a client certificate (CertificateFile, CertificateKeyFile) gets the
+// plugin's, from the same CA.
+TEST_F(HomeAssistantTlsE2E, TheBrokerTakesTheClientCertificate) {
+  std::string error;
+  const CertificateFiles client =
+      make_certificate(dir_, ca_, "collectd-client", "extendedKeyUsage = clientAuth\n", error);
+  ASSERT_EQ(error, "");
+  std::vector<std::string> with_certificate = trusting_ca();
+  with_certificate.insert(with_certificate.end(),
+                          {"--cert", client.certificate, "--key", client.key});
+  ASSERT_NO_FATAL_FAILURE(start_broker(with_certificate, ca_.certificate));
+  // A client with no certificate is turned away.
+  std::vector<std::string> without = {"/usr/bin/mosquitto_sub",
+                                      "-h",
+                                      "127.0.0.1",
+                                      "-p",
+                                      std::to_string(port_),
+                                      "-t",
+                                      "ready/probe",
+                                      "-W",
+                                      "5",
+                                      "-E"};
+  const std::vector<std::string> tls = trusting_ca();
+  without.insert(without.end(), tls.begin(), tls.end());
+  EXPECT_NE(test::run_command(without, milliseconds(10000)).exit_code, 0);
+
+  auto sim = start_sim({"--tcp", "0", "--profile", "idle", "--no-pace", "--latency-ms", "20"});
+  Subscriber sub(port_, {"homeassistant/#"}, with_certificate);
+  auto collectd = start_with_broker(port_, sim->device(),
+                                    "    CACert \"" + ca_.certificate +
+                                        "\"\n    CertificateFile \"" + client.certificate +
+                                        "\"\n    CertificateKeyFile \"" + client.key + "\"\n");
+  ASSERT_TRUE(sub.read_until(
+      [&](const Subscriber::Message& m) {
+        return contains(m.topic, "/temperature_celsius_supply/config") && !m.payload.empty();
+      },
+      milliseconds(30000)))
+      << collectd->log() << broker_->log();
+  EXPECT_TRUE(contains(broker_->log(), " as collectd-intergas-e2e-host ")) << broker_->log();
 }
 
 }  // namespace
