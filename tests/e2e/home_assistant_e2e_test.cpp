@@ -7,8 +7,9 @@
 // frame the simulator answers with (tests/frames), converted by factors written here. A broker
 // that is down at the start gets the discovery when it comes up, while collectd's other values
 // keep flowing; a restart republishes the same bytes. Over TLS (a CA and broker certificate made
-// with openssl), the configs arrive; a broker certificate the CA did not sign costs one log line
-// and no connection, while write_prometheus keeps exporting.
+// with openssl), the configs arrive, with a client certificate too; a broker certificate the CA
+// did not sign, or one for another host, costs one log line and no connection, while
+// write_prometheus keeps exporting.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -656,21 +657,58 @@ class HomeAssistantTlsE2E : public HomeAssistantE2E {
     ASSERT_EQ(error, "") << "openssl failed";
     port_ = test::free_tcp_port();
   }
-  // The broker, TLS only; `client_ca`: see Broker::Options.
+  // The broker, TLS only, with `certificate`; `client_ca`: see Broker::Options.
   void start_broker(const std::vector<std::string>& client_options,
-                    const std::string& client_ca = "") {
-    broker_ = std::make_unique<Broker>(dir_, port_, Broker::Options{"", server_, client_ca});
+                    const CertificateFiles& certificate, const std::string& client_ca = "") {
+    broker_ = std::make_unique<Broker>(dir_, port_, Broker::Options{"", certificate, client_ca});
     ASSERT_TRUE(broker_->wait_ready(client_options)) << broker_->log();
   }
   // mosquitto_sub's and mosquitto_pub's options to check the broker's certificate with the CA.
   std::vector<std::string> trusting_ca() const { return {"--cafile", ca_.certificate}; }
-  // Times the broker logged a handshake that failed because the client did not trust its
-  // certificate (OpenSSL's alert "unknown ca").
-  std::size_t handshakes_distrusted() {
-    const std::string log = broker_->log(), alert = "alert unknown ca";
+  // Handshakes the broker logged as failed because the client refused its certificate (the
+  // client's TLS alert: "unknown ca" for a CA it does not trust, "internal error" when
+  // libmosquitto's check of the host name says no).
+  std::size_t handshakes_refused_by_client() {
+    const std::string log = broker_->log(), alert = "tlsv1 alert ";
     std::size_t n = 0;
     for (auto at = log.find(alert); at != std::string::npos; at = log.find(alert, at + 1)) ++n;
     return n;
+  }
+  // collectd with the <HomeAssistant> lines `ha_lines`, under which the TLS handshake must fail:
+  // the plugin logs `reason` once and never gets in, keeps trying, publishes nothing (seen by a
+  // client with `client_options`), and collectd keeps reading the boiler and exporting.
+  void expect_refused_handshakes_while_values_flow(const std::string& ha_lines,
+                                                   const std::string& reason,
+                                                   const std::vector<std::string>& client_options) {
+    auto sim = start_sim({"--tcp", "0", "--profile", "idle", "--no-pace", "--latency-ms", "20"});
+    auto collectd = start_with_broker(port_, sim->device(), ha_lines);
+    const std::string failure =
+        "HomeAssistant: broker 127.0.0.1:" + std::to_string(port_) + ": " + reason + " (retrying)";
+    ASSERT_TRUE(eventually([&] { return contains(collectd->log(), failure); }, milliseconds(15000)))
+        << collectd->log();
+    auto boiler_up = [&] {
+      const auto s =
+          test::find_samples(collectd->samples(), "collectd_intergas_up", {{"intergas", kBoiler}});
+      return s.size() == 1 && s[0].value == 1;
+    };
+    ASSERT_TRUE(eventually(boiler_up, milliseconds(15000))) << collectd->log();
+    // The plugin keeps trying, and keeps refusing the certificate: one more refused handshake
+    // from now on (the retries are up to 10 s apart).
+    const std::size_t refused_so_far = handshakes_refused_by_client();
+    ASSERT_GE(refused_so_far, 1u) << broker_->log();
+    ASSERT_TRUE(eventually([&] { return handshakes_refused_by_client() > refused_so_far; },
+                           milliseconds(30000)))
+        << broker_->log();
+
+    const std::string log = collectd->log();
+    EXPECT_EQ(log.find(failure), log.rfind(failure)) << "logged more than once:\n" << log;
+    EXPECT_FALSE(contains(log, "HomeAssistant: connected")) << log;
+    EXPECT_FALSE(contains(broker_->log(), " as collectd-intergas-e2e-host ")) << broker_->log();
+    const auto retained = retained_configs(port_, client_options);
+    ASSERT_TRUE(retained);
+    EXPECT_TRUE(retained->empty()) << retained->begin()->first;
+    // collectd is still running and exporting.
+    EXPECT_TRUE(boiler_up()) << collectd->log();
   }
 
   CertificateFiles ca_, server_;
@@ -679,7 +717,7 @@ class HomeAssistantTlsE2E : public HomeAssistantE2E {
 };
 
 TEST_F(HomeAssistantTlsE2E, TheDiscoveryReachesTheBrokerOverTls) {
-  ASSERT_NO_FATAL_FAILURE(start_broker(trusting_ca()));
+  ASSERT_NO_FATAL_FAILURE(start_broker(trusting_ca(), server_));
   // A plain client is turned away: what arrives below came over TLS.
   EXPECT_NE(test::run_command({"/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p",
                                std::to_string(port_), "-t", "ready/probe", "-W", "5", "-E"},
@@ -700,45 +738,34 @@ TEST_F(HomeAssistantTlsE2E, TheDiscoveryReachesTheBrokerOverTls) {
                        "HomeAssistant: connected to broker 127.0.0.1:" + std::to_string(port_)))
       << collectd->log();
   EXPECT_TRUE(contains(broker_->log(), " as collectd-intergas-e2e-host ")) << broker_->log();
-  EXPECT_EQ(handshakes_distrusted(), 0u) << broker_->log();
+  EXPECT_EQ(handshakes_refused_by_client(), 0u) << broker_->log();
 }
 
+// OpenSSL's reason when the broker's certificate does not chain to the CA given.
 TEST_F(HomeAssistantTlsE2E, ABrokerCertificateFromAnotherCaIsLoggedOnceWhileValuesFlow) {
-  ASSERT_NO_FATAL_FAILURE(start_broker(trusting_ca()));
+  ASSERT_NO_FATAL_FAILURE(start_broker(trusting_ca(), server_));
   std::string error;
   const CertificateFiles stranger = make_ca(dir_, "stranger-ca", error);
   ASSERT_EQ(error, "");
-  auto sim = start_sim({"--tcp", "0", "--profile", "idle", "--no-pace", "--latency-ms", "20"});
-  auto collectd =
-      start_with_broker(port_, sim->device(), "    CACert \"" + stranger.certificate + "\"\n");
-  // OpenSSL's reason: the broker's certificate does not chain to the CA given.
-  const std::string failure = "HomeAssistant: broker 127.0.0.1:" + std::to_string(port_) +
-                              ": the TLS handshake failed: certificate verify failed (retrying)";
-  ASSERT_TRUE(eventually([&] { return contains(collectd->log(), failure); }, milliseconds(15000)))
-      << collectd->log();
-  auto boiler_up = [&] {
-    const auto s =
-        test::find_samples(collectd->samples(), "collectd_intergas_up", {{"intergas", kBoiler}});
-    return s.size() == 1 && s[0].value == 1;
-  };
-  ASSERT_TRUE(eventually(boiler_up, milliseconds(15000))) << collectd->log();
-  // The plugin keeps trying, and keeps refusing the certificate: one more refused handshake from
-  // now on (the retries are up to 10 s apart).
-  const std::size_t refused_so_far = handshakes_distrusted();
-  ASSERT_GE(refused_so_far, 1u) << broker_->log();
-  ASSERT_TRUE(
-      eventually([&] { return handshakes_distrusted() > refused_so_far; }, milliseconds(30000)))
-      << broker_->log();
+  expect_refused_handshakes_while_values_flow("    CACert \"" + stranger.certificate + "\"\n",
+                                              "the TLS handshake failed: certificate verify failed",
+                                              trusting_ca());
+}
 
-  const std::string log = collectd->log();
-  EXPECT_EQ(log.find(failure), log.rfind(failure)) << "logged more than once:\n" << log;
-  EXPECT_FALSE(contains(log, "HomeAssistant: connected")) << log;
-  EXPECT_FALSE(contains(broker_->log(), " as collectd-intergas-e2e-host ")) << broker_->log();
-  const auto retained = retained_configs(port_, trusting_ca());
-  ASSERT_TRUE(retained);
-  EXPECT_TRUE(retained->empty()) << retained->begin()->first;
-  // collectd is still running and exporting.
-  EXPECT_TRUE(boiler_up()) << collectd->log();
+// The CA is right but the certificate names another host than `Host` (127.0.0.1).
+TEST_F(HomeAssistantTlsE2E, ABrokerCertificateForAnotherHostIsLoggedOnceWhileValuesFlow) {
+  std::string error;
+  const CertificateFiles elsewhere = make_certificate(
+      dir_, ca_, "broker-elsewhere",
+      "subjectAltName = DNS:broker.invalid\nextendedKeyUsage = serverAuth\n", error);
+  ASSERT_EQ(error, "");
+  // The test's own clients skip the host name check (--insecure), not the CA's.
+  std::vector<std::string> client_options = trusting_ca();
+  client_options.push_back("--insecure");
+  ASSERT_NO_FATAL_FAILURE(start_broker(client_options, elsewhere));
+  expect_refused_handshakes_while_values_flow("    CACert \"" + ca_.certificate + "\"\n",
+                                              "the TLS handshake failed: certificate verify failed",
+                                              client_options);
 }
 
 // A broker that asks for a client certificate (CertificateFile, CertificateKeyFile) gets the
@@ -751,7 +778,7 @@ TEST_F(HomeAssistantTlsE2E, TheBrokerTakesTheClientCertificate) {
   std::vector<std::string> with_certificate = trusting_ca();
   with_certificate.insert(with_certificate.end(),
                           {"--cert", client.certificate, "--key", client.key});
-  ASSERT_NO_FATAL_FAILURE(start_broker(with_certificate, ca_.certificate));
+  ASSERT_NO_FATAL_FAILURE(start_broker(with_certificate, server_, ca_.certificate));
   // A client with no certificate is turned away.
   std::vector<std::string> without = {"/usr/bin/mosquitto_sub",
                                       "-h",
