@@ -11,6 +11,9 @@ namespace intergas {
 namespace {
 
 constexpr int kQos = 1;  // configs and availability must arrive; the broker keeps them
+// The broker sends the retained messages of a subscription at once; a sweep's subscriptions
+// (every config on the broker) are dropped after this, so that live traffic is not read.
+constexpr std::chrono::seconds kSweepTime{30};
 
 std::string mosquitto_text(int rc) {
   if (rc == MOSQ_ERR_ERRNO) return std::strerror(errno);
@@ -63,7 +66,11 @@ bool HaPublisher::start() {
   mosquitto_message_callback_set(
       mosq_, [](struct mosquitto*, void* self, const struct mosquitto_message* m) {
         if (m == nullptr || m->topic == nullptr) return;
-        static_cast<HaPublisher*>(self)->received(m->topic, m->retain, m->payloadlen == 0);
+        const std::string payload = m->payloadlen > 0
+                                        ? std::string(static_cast<const char*>(m->payload),
+                                                      static_cast<std::size_t>(m->payloadlen))
+                                        : std::string();
+        static_cast<HaPublisher*>(self)->received(m->topic, payload, m->retain);
       });
   int rc = mosquitto_will_set(mosq_, will_topic_.c_str(), static_cast<int>(std::strlen(kOffline)),
                               kOffline, kQos, /*retain=*/true);
@@ -103,9 +110,12 @@ void HaPublisher::own(const std::string& filter, const std::string& group) {
   owned_.emplace_back(filter, group);
 }
 
-void HaPublisher::received(const std::string& topic, bool retained, bool empty) {
-  // Only what the broker kept from before: our own publishes come back live (not retained).
-  if (!retained || empty) return;
+void HaPublisher::sweep(std::vector<std::string> filters, LeftoverFn is_leftover) {
+  sweep_filters_ = std::move(filters);
+  is_leftover_ = std::move(is_leftover);
+}
+
+bool HaPublisher::is_owned(const std::string& topic) {
   for (const auto& [filter, group] : owned_) {
     bool matches = false;
     mosquitto_topic_matches_sub(filter.c_str(), topic.c_str(), &matches);
@@ -117,8 +127,27 @@ void HaPublisher::received(const std::string& topic, bool retained, bool empty) 
       to_clear_.insert(topic);
       dirty_ = true;
     }
-    return;
+    return true;
   }
+  return false;
+}
+
+void HaPublisher::received(const std::string& topic, const std::string& payload, bool retained) {
+  // Only what the broker kept from before: our own publishes come back live (not retained).
+  if (!retained || payload.empty()) return;
+  if (is_owned(topic) || !sweep_ends_ || !is_leftover_(topic, payload)) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (wanted_.count(topic) != 0) return;
+  to_clear_.insert(topic);
+  dirty_ = true;
+}
+
+void HaPublisher::end_sweep_when_due() {
+  if (!sweep_ends_ || std::chrono::steady_clock::now() < *sweep_ends_) return;
+  for (const std::string& filter : sweep_filters_) {
+    mosquitto_unsubscribe(mosq_, nullptr, filter.c_str());
+  }
+  sweep_ends_.reset();
 }
 
 void HaPublisher::set_group(const std::string& group, std::vector<RetainedMessage> messages) {
@@ -191,6 +220,12 @@ void HaPublisher::connected(int rc) {
   mosquitto_publish(mosq_, nullptr, will_topic_.c_str(), static_cast<int>(std::strlen(kOnline)),
                     kOnline, kQos, /*retain=*/true);
   for (const auto& owned : owned_) mosquitto_subscribe(mosq_, nullptr, owned.first.c_str(), kQos);
+  if (is_leftover_) {
+    for (const std::string& filter : sweep_filters_) {
+      mosquitto_subscribe(mosq_, nullptr, filter.c_str(), kQos);
+    }
+    sweep_ends_ = std::chrono::steady_clock::now() + kSweepTime;
+  }
   if (say) {
     log_(Level::info,
          "HomeAssistant: connected to broker " + config_.host + ":" + std::to_string(config_.port));
@@ -254,6 +289,7 @@ void HaPublisher::run() {
     const int rc = mosquitto_loop(mosq_, /*timeout_ms=*/200, 1);
     if (rc != MOSQ_ERR_SUCCESS) {
       socket_open = false;
+      sweep_ends_.reset();  // the subscriptions went with the connection (a clean session)
       if (!refused_) failed(connection_lost(rc), problem_of(rc));
       {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -262,6 +298,7 @@ void HaPublisher::run() {
       wait_for(backoff_.next());
       continue;
     }
+    end_sweep_when_due();
     flush();
   }
   bool was_connected = false;

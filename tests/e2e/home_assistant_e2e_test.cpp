@@ -331,14 +331,23 @@ class HomeAssistantE2E : public test::CollectdTest {
   // `ha_lines` added, and no mqtt writer: for the tests of the connection alone.
   std::unique_ptr<CollectdProcess> start_with_broker(int broker_port, const std::string& device,
                                                      const std::string& ha_lines) {
+    return start_with_boilers(broker_port, {{kBoiler, device}}, ha_lines);
+  }
+  // The same with the boilers given as (name, device).
+  std::unique_ptr<CollectdProcess> start_with_boilers(
+      int broker_port, const std::vector<std::pair<std::string, std::string>>& boilers,
+      const std::string& ha_lines = "") {
     CollectdOptions o;
     o.plugin_dir = INTERGAS_PLUGIN_DIR;
     o.types_db = INTERGAS_TYPES_DB;
     o.work_dir = dir_;
     o.csv = false;
-    o.boilers_config = std::string("  <Boiler \"") + kBoiler + "\">\n    Device \"" + device +
-                       "\"\n  </Boiler>\n  <HomeAssistant>\n    Host \"127.0.0.1\"\n    Port " +
-                       std::to_string(broker_port) + "\n" + ha_lines + "  </HomeAssistant>\n";
+    for (const auto& [name, device] : boilers) {
+      o.boilers_config +=
+          "  <Boiler \"" + name + "\">\n    Device \"" + device + "\"\n  </Boiler>\n";
+    }
+    o.boilers_config += "  <HomeAssistant>\n    Host \"127.0.0.1\"\n    Port " +
+                        std::to_string(broker_port) + "\n" + ha_lines + "  </HomeAssistant>\n";
     auto c = std::make_unique<CollectdProcess>(o);
     const bool up = c->start();
     EXPECT_TRUE(up) << c->log();
@@ -643,6 +652,95 @@ TEST_F(HomeAssistantE2E, NoEntityForACommandTheBoilerDoesNotAnswer) {
   }
   EXPECT_TRUE(contains(configs.begin()->second, "\"hw_version\": \"ic2kknl01\""))
       << configs.begin()->second;
+}
+
+// A boiler removed from the configuration while collectd was stopped: the configs the earlier
+// run published for it are cleared at the next connection; those of the boiler still configured
+// stay, and so do another host's (whose node id starts like this host's would) and another
+// integration's.
+TEST_F(HomeAssistantE2E, ARemovedBoilersConfigsAreClearedAndNoOneElses) {
+  const int port = test::free_tcp_port();
+  Broker broker(dir_, port);
+  ASSERT_TRUE(broker.wait_ready());
+  const std::vector<std::string> sim_args = {"--tcp",        "0", "--profile", "idle", "--no-pace",
+                                             "--latency-ms", "20"};
+  auto kept_sim = start_sim(sim_args);
+  auto removed_sim = start_sim(sim_args);
+  const std::string kept_node = "/intergas_e2e-host_kept/",
+                    removed_node = "/intergas_e2e-host_removed/";
+  Subscriber sub(port, {"homeassistant/#", "collectd/e2e-host/intergas/availability"});
+  auto first =
+      start_with_boilers(port, {{"kept", kept_sim->device()}, {"removed", removed_sim->device()}});
+  std::set<std::string> announced;
+  ASSERT_TRUE(sub.read_until(
+      [&](const Subscriber::Message& m) {
+        for (const std::string& node : {kept_node, removed_node}) {
+          if (contains(m.topic, node) && !m.payload.empty()) announced.insert(node);
+        }
+        return announced.size() == 2;
+      },
+      milliseconds(30000)))
+      << first->log();
+  first->process().stop(SIGTERM, milliseconds(20000));
+  ASSERT_TRUE(sub.read_until([&](const Subscriber::Message& m) { return m.payload == "offline"; },
+                             milliseconds(20000)));
+
+  // Another host's config for a boiler "removed" (its host "e2e-host_2" gives the node id
+  // "intergas_e2e-host_2_removed", which this host would give a boiler "2_removed"), and another
+  // integration's.
+  const auto before = retained_configs(port);
+  ASSERT_TRUE(before);
+  std::string other_host_payload;
+  for (const auto& [topic, payload] : *before) {
+    if (contains(topic, removed_node)) other_host_payload = payload;
+  }
+  ASSERT_NE(other_host_payload, "");
+  for (auto at = other_host_payload.find("e2e-host"); at != std::string::npos;
+       at = other_host_payload.find("e2e-host", at + 1)) {
+    other_host_payload.replace(at, 8, "e2e-host_2");
+  }
+  const std::map<std::string, std::string> others = {
+      {"homeassistant/sensor/intergas_e2e-host_2_removed/temperature_celsius_supply/config",
+       other_host_payload},
+      {"homeassistant/sensor/0x00158d0001a2b3c4/temperature/config",
+       "{\"name\": \"Temperature\", \"state_topic\": \"zigbee2mqtt/kitchen\", "
+       "\"availability\": [{\"topic\": \"zigbee2mqtt/bridge/state\"}], "
+       "\"origin\": {\"name\": \"Zigbee2MQTT\"}}"}};
+  for (const auto& [topic, payload] : others) {
+    ASSERT_TRUE(publish(port, {}, topic, payload, /*retain=*/true));
+  }
+
+  std::set<std::string> to_clear;
+  for (const auto& [topic, payload] : *before) {
+    if (contains(topic, removed_node)) to_clear.insert(topic);
+  }
+  auto second = start_with_boilers(port, {{"kept", kept_sim->device()}});
+  std::set<std::string> cleared;
+  EXPECT_TRUE(sub.read_until(
+      [&](const Subscriber::Message& m) {
+        if (m.payload.empty()) cleared.insert(m.topic);
+        return cleared == to_clear;
+      },
+      milliseconds(30000)))
+      << cleared.size() << " of " << to_clear.size() << " cleared\n"
+      << second->log();
+  // The kept boiler announced again: its configs are all there.
+  ASSERT_TRUE(eventually([&] { return contains(second->log(), "HomeAssistant: connected"); },
+                         milliseconds(15000)));
+  const auto after = retained_configs(port);
+  ASSERT_TRUE(after);
+  for (const auto& [topic, payload] : *after) {
+    EXPECT_FALSE(contains(topic, removed_node)) << topic;
+  }
+  for (const auto& [topic, payload] : *before) {
+    if (contains(topic, kept_node)) {
+      EXPECT_EQ(after->count(topic), 1u) << topic;
+    }
+  }
+  for (const auto& [topic, payload] : others) {
+    ASSERT_EQ(after->count(topic), 1u) << topic;
+    EXPECT_EQ(after->at(topic), payload);
+  }
 }
 
 // TLS, with the options of collectd's mqtt plugin: a broker whose only listener speaks TLS, with
