@@ -9,7 +9,8 @@
 // keep flowing; a restart republishes the same bytes. Over TLS (a CA and broker certificate made
 // with openssl), the configs arrive, with a client certificate too; a broker certificate the CA
 // did not sign, or one for another host, costs one log line and no connection, while
-// write_prometheus keeps exporting.
+// write_prometheus keeps exporting. A boiler removed while collectd was stopped loses its configs
+// at the next start, and no one else's go.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
