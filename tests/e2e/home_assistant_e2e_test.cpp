@@ -756,6 +756,10 @@ class HomeAssistantTlsE2E : public HomeAssistantE2E {
     ASSERT_EQ(error, "") << "openssl failed";
     port_ = test::free_tcp_port();
   }
+  void TearDown() override {
+    broker_.reset();  // stopped before its folder goes
+    HomeAssistantE2E::TearDown();
+  }
   // The broker, TLS only, with `certificate`; `client_ca`: see Broker::Options.
   void start_broker(const std::vector<std::string>& client_options,
                     const CertificateFiles& certificate, const std::string& client_ca = "") {
