@@ -11,10 +11,22 @@ namespace intergas {
 namespace {
 
 constexpr int kQos = 1;  // configs and availability must arrive; the broker keeps them
+// The broker sends the retained messages of a subscription at once; a sweep's subscriptions
+// (every config on the broker) are dropped after this, so that live traffic is not read.
+constexpr std::chrono::seconds kSweepTime{30};
 
 std::string mosquitto_text(int rc) {
   if (rc == MOSQ_ERR_ERRNO) return std::strerror(errno);
   return mosquitto_strerror(rc);
+}
+
+// libmosquitto logs OpenSSL's reason as "OpenSSL Error[0]: error:0A000086:SSL
+// routines::certificate verify failed"; the part after the last colon is the reason.
+std::string openssl_reason(const char* line) {
+  const std::string text = line == nullptr ? "" : line;
+  if (text.rfind("OpenSSL Error", 0) != 0) return {};
+  const auto colon = text.rfind(':');
+  return colon == std::string::npos ? text : text.substr(colon + 1);
 }
 
 }  // namespace
@@ -43,10 +55,22 @@ bool HaPublisher::start() {
   mosquitto_connect_callback_set(mosq_, [](struct mosquitto*, void* self, int rc) {
     static_cast<HaPublisher*>(self)->connected(rc);
   });
+  // Its only word on why a TLS handshake failed (runs on our thread, inside mosquitto_loop).
+  mosquitto_log_callback_set(mosq_, [](struct mosquitto*, void* self, int level, const char* line) {
+    if ((level & MOSQ_LOG_ERR) == 0) return;
+    std::string reason = openssl_reason(line);
+    auto* publisher = static_cast<HaPublisher*>(self);
+    if (!reason.empty() && publisher->tls_reason_.empty())
+      publisher->tls_reason_ = std::move(reason);
+  });
   mosquitto_message_callback_set(
       mosq_, [](struct mosquitto*, void* self, const struct mosquitto_message* m) {
         if (m == nullptr || m->topic == nullptr) return;
-        static_cast<HaPublisher*>(self)->received(m->topic, m->retain, m->payloadlen == 0);
+        const std::string payload = m->payloadlen > 0
+                                        ? std::string(static_cast<const char*>(m->payload),
+                                                      static_cast<std::size_t>(m->payloadlen))
+                                        : std::string();
+        static_cast<HaPublisher*>(self)->received(m->topic, payload, m->retain);
       });
   int rc = mosquitto_will_set(mosq_, will_topic_.c_str(), static_cast<int>(std::strlen(kOffline)),
                               kOffline, kQos, /*retain=*/true);
@@ -86,9 +110,12 @@ void HaPublisher::own(const std::string& filter, const std::string& group) {
   owned_.emplace_back(filter, group);
 }
 
-void HaPublisher::received(const std::string& topic, bool retained, bool empty) {
-  // Only what the broker kept from before: our own publishes come back live (not retained).
-  if (!retained || empty) return;
+void HaPublisher::sweep(std::vector<std::string> filters, LeftoverFn is_leftover) {
+  sweep_filters_ = std::move(filters);
+  is_leftover_ = std::move(is_leftover);
+}
+
+bool HaPublisher::is_owned(const std::string& topic) {
   for (const auto& [filter, group] : owned_) {
     bool matches = false;
     mosquitto_topic_matches_sub(filter.c_str(), topic.c_str(), &matches);
@@ -100,8 +127,27 @@ void HaPublisher::received(const std::string& topic, bool retained, bool empty) 
       to_clear_.insert(topic);
       dirty_ = true;
     }
-    return;
+    return true;
   }
+  return false;
+}
+
+void HaPublisher::received(const std::string& topic, const std::string& payload, bool retained) {
+  // Only what the broker kept from before: our own publishes come back live (not retained).
+  if (!retained || payload.empty()) return;
+  if (is_owned(topic) || !sweep_ends_ || !is_leftover_(topic, payload)) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (wanted_.count(topic) != 0) return;
+  to_clear_.insert(topic);
+  dirty_ = true;
+}
+
+void HaPublisher::end_sweep_when_due() {
+  if (!sweep_ends_ || std::chrono::steady_clock::now() < *sweep_ends_) return;
+  for (const std::string& filter : sweep_filters_) {
+    mosquitto_unsubscribe(mosq_, nullptr, filter.c_str());
+  }
+  sweep_ends_.reset();
 }
 
 void HaPublisher::set_group(const std::string& group, std::vector<RetainedMessage> messages) {
@@ -132,8 +178,17 @@ void HaPublisher::wait_for(std::chrono::milliseconds delay) {
   wake_.wait_for(lock, delay, [this] { return stopping_; });
 }
 
-void HaPublisher::failed(const std::string& why, bool refused) {
-  const Problem problem = refused ? Problem::refused : Problem::unreachable;
+HaPublisher::Problem HaPublisher::problem_of(int rc) {
+  return rc == MOSQ_ERR_TLS || rc == MOSQ_ERR_TLS_HANDSHAKE ? Problem::tls : Problem::unreachable;
+}
+
+std::string HaPublisher::connection_lost(int rc) const {
+  if (problem_of(rc) != Problem::tls) return mosquitto_text(rc);
+  // mosquitto_strerror says only "A TLS error occurred."
+  return "the TLS handshake failed" + (tls_reason_.empty() ? "" : ": " + tls_reason_);
+}
+
+void HaPublisher::failed(const std::string& why, Problem problem) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     is_connected_ = false;
@@ -147,7 +202,8 @@ void HaPublisher::failed(const std::string& why, bool refused) {
 void HaPublisher::connected(int rc) {
   if (rc != 0) {
     refused_ = true;
-    failed(std::string("refused the connection: ") + mosquitto_connack_string(rc), true);
+    failed(std::string("refused the connection: ") + mosquitto_connack_string(rc),
+           Problem::refused);
     return;
   }
   backoff_.reset();
@@ -164,6 +220,12 @@ void HaPublisher::connected(int rc) {
   mosquitto_publish(mosq_, nullptr, will_topic_.c_str(), static_cast<int>(std::strlen(kOnline)),
                     kOnline, kQos, /*retain=*/true);
   for (const auto& owned : owned_) mosquitto_subscribe(mosq_, nullptr, owned.first.c_str(), kQos);
+  if (is_leftover_) {
+    for (const std::string& filter : sweep_filters_) {
+      mosquitto_subscribe(mosq_, nullptr, filter.c_str(), kQos);
+    }
+    sweep_ends_ = std::chrono::steady_clock::now() + kSweepTime;
+  }
   if (say) {
     log_(Level::info,
          "HomeAssistant: connected to broker " + config_.host + ":" + std::to_string(config_.port));
@@ -211,12 +273,13 @@ void HaPublisher::run() {
     }
     if (!socket_open) {
       refused_ = false;
+      tls_reason_.clear();
       const int rc =
           first ? mosquitto_connect_async(mosq_, config_.host.c_str(), config_.port, keep_alive)
                 : mosquitto_reconnect_async(mosq_);
       first = false;
       if (rc != MOSQ_ERR_SUCCESS) {
-        failed(mosquitto_text(rc), false);
+        failed(connection_lost(rc), problem_of(rc));
         wait_for(backoff_.next());
         continue;
       }
@@ -226,7 +289,8 @@ void HaPublisher::run() {
     const int rc = mosquitto_loop(mosq_, /*timeout_ms=*/200, 1);
     if (rc != MOSQ_ERR_SUCCESS) {
       socket_open = false;
-      if (!refused_) failed(mosquitto_text(rc), false);
+      sweep_ends_.reset();  // the subscriptions went with the connection (a clean session)
+      if (!refused_) failed(connection_lost(rc), problem_of(rc));
       {
         std::lock_guard<std::mutex> lock(mutex_);
         is_connected_ = false;
@@ -234,6 +298,7 @@ void HaPublisher::run() {
       wait_for(backoff_.next());
       continue;
     }
+    end_sweep_when_due();
     flush();
   }
   bool was_connected = false;

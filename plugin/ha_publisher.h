@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -37,6 +38,13 @@ class HaPublisher {
   // the group is set: an entity removed while collectd was stopped goes too.
   void own(const std::string& filter, const std::string& group);
 
+  // Before start(): for a while after every connection, retained messages matching the
+  // subscriptions `filters` and no `own` filter, for which `is_leftover(topic, payload)` says so,
+  // are cleared: the configs of a boiler removed from the configuration while collectd was
+  // stopped. Runs on the client's thread.
+  using LeftoverFn = std::function<bool(const std::string& topic, const std::string& payload)>;
+  void sweep(std::vector<std::string> filters, LeftoverFn is_leftover);
+
   // Makes the client and starts the thread; false (with the reason logged) when libmosquitto
   // refuses the settings (a TLS file it cannot use).
   bool start();
@@ -53,10 +61,20 @@ class HaPublisher {
   void run();
   void connected(int rc);  // on the thread: CONNACK
   void flush();            // on the thread: sends what differs from what the broker has
-  void received(const std::string& topic, bool retained, bool empty);  // on the thread
-  // Logs a problem when it differs in kind from the one already logged (the broker away, or it
-  // refusing the login): a broker that stays away is logged once, however often it is retried.
-  void failed(const std::string& why, bool refused);
+  // On the thread: a message from the broker.
+  void received(const std::string& topic, const std::string& payload, bool retained);
+  bool is_owned(const std::string& topic);  // and notes it in found_ when it is
+  void end_sweep_when_due();                // on the thread: unsubscribes once the time is up
+  // The kinds of problem logged once each: a broker that is away, one refusing the login, one
+  // whose certificate (or TLS settings) the TLS handshake refuses.
+  enum class Problem { none, unreachable, refused, tls };
+  static Problem problem_of(int rc);  // of a failed connect or loop (not a CONNACK)
+  // Why the connection failed or was lost, for the log: the TLS handshake's reason when it was
+  // that.
+  std::string connection_lost(int rc) const;
+  // Logs a problem when it differs in kind from the one already logged: a broker that stays
+  // away is logged once, however often it is retried.
+  void failed(const std::string& why, Problem problem);
   void wait_for(std::chrono::milliseconds delay);
 
   HaConfig config_;
@@ -65,7 +83,11 @@ class HaPublisher {
   struct mosquitto* mosq_ = nullptr;
   std::thread thread_;
   Backoff backoff_{std::chrono::milliseconds(1000), std::chrono::milliseconds(10000)};
-  bool refused_ = false;  // this attempt's CONNACK said no (logged there)
+  bool refused_ = false;    // this attempt's CONNACK said no (logged there)
+  std::string tls_reason_;  // this attempt's: OpenSSL's first error (libmosquitto's log)
+  std::vector<std::string> sweep_filters_;
+  LeftoverFn is_leftover_;
+  std::optional<std::chrono::steady_clock::time_point> sweep_ends_;  // while subscribed
 
   std::mutex mutex_;  // guards everything below
   std::condition_variable wake_;
@@ -78,7 +100,6 @@ class HaPublisher {
   std::map<std::string, std::string> sent_;                 // on this connection
   bool is_connected_ = false;
   bool dirty_ = false;
-  enum class Problem { none, unreachable, refused };
   Problem logged_problem_ = Problem::none;  // since the last successful connection
   bool ever_connected_ = false;
 };

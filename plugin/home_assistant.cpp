@@ -39,6 +39,13 @@ bool HomeAssistant::start(const std::string& hostname) {
     for (const std::string& filter : discovery_subscriptions(naming_, t.boiler.name))
       publisher_->own(filter, "config/" + t.boiler.name);
   }
+  // A config this collectd published for a boiler it no longer has (removed, or renamed) is
+  // cleared; the configured boilers' own are matched first (own), and other hosts' and other
+  // integrations' are not this collectd's.
+  publisher_->sweep(all_discovery_subscriptions(naming_),
+                    [naming = naming_](const std::string&, const std::string& payload) {
+                      return published_by_this_collectd(naming, payload);
+                    });
   return publisher_->start();
 }
 

@@ -14,6 +14,9 @@ namespace intergas {
 
 namespace {
 
+// Every config's "origin": the integration that published it.
+constexpr const char* kOrigin = "{\"name\": \"collectd-intergas\"}";
+
 // How Home Assistant shows one collectd type. The contract's units are in metric_types.h; here
 // is only what Home Assistant adds: its unit, classes, and the factor from one to the other.
 enum class Shape {
@@ -321,6 +324,19 @@ std::vector<std::string> discovery_subscriptions(const HaNaming& n, const std::s
           n.discovery_prefix + "/binary_sensor/" + node + "/+/config"};
 }
 
+std::vector<std::string> all_discovery_subscriptions(const HaNaming& n) {
+  return {n.discovery_prefix + "/sensor/+/+/config",
+          n.discovery_prefix + "/binary_sensor/+/+/config"};
+}
+
+bool published_by_this_collectd(const HaNaming& n, const std::string& payload) {
+  // As discovery_configs writes them: the availability list, then the origin.
+  const std::string availability =
+      "\"availability\": [{\"topic\": " + json_string(bridge_availability_topic(n)) + "}, ";
+  return payload.find(availability) != std::string::npos &&
+         payload.find("\"origin\": " + std::string(kOrigin)) != std::string::npos;
+}
+
 std::vector<RetainedMessage> discovery_configs(
     const HaNaming& n, const BoilerFacts& f,
     const std::function<bool(const Metric&)>& is_excluded) {
@@ -368,7 +384,7 @@ std::vector<RetainedMessage> discovery_configs(
       j.str("availability_mode", "all");
       j.str("payload_available", kOnline).str("payload_not_available", kOffline);
       j.raw("device", device);
-      j.raw("origin", "{\"name\": \"collectd-intergas\"}");
+      j.raw("origin", kOrigin);
       out.push_back({n.discovery_prefix + "/" + (binary ? "binary_sensor" : "sensor") + "/" + node +
                          "/" + object + "/config",
                      j.done()});

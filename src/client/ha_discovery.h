@@ -73,6 +73,16 @@ inline constexpr const char* kOffline = "offline";
 // run left on the broker (so that those no longer wanted can be removed).
 std::vector<std::string> discovery_subscriptions(const HaNaming& n, const std::string& boiler);
 
+// Subscriptions that match every sensor's discovery config on the broker, any host's and any
+// integration's: read at connection to find the configs of a boiler no longer configured.
+std::vector<std::string> all_discovery_subscriptions(const HaNaming& n);
+
+// Whether a discovery config was published by this plugin in a collectd with this Prefix and
+// Hostname: it names this collectd's own availability topic first, which a config of another
+// host (or another integration) never does. Node ids cannot tell: "intergas_a_b_c" is host "a"
+// with boiler "b_c" as well as host "a_b" with boiler "c".
+bool published_by_this_collectd(const HaNaming& n, const std::string& payload);
+
 // One retained discovery config per entity of the boiler, in a stable order with deterministic
 // payloads (the same facts give the same bytes, so a restart republishes identical configs).
 // `is_excluded` leaves out what the Boiler block's Exclude lines leave out.

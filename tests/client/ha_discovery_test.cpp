@@ -241,6 +241,38 @@ TEST(HaDiscovery, NamesMqttForbidsAreMadeSafeAsCollectdsWriterDoes) {
   EXPECT_EQ(safe_id("attic #1+").rfind("attic__1__", 0), 0u);
 }
 
+// What a restart may clear as a boiler no longer configured: only configs this collectd (this
+// Prefix and Hostname, this plugin) published, told by the payload and not the node id.
+TEST(HaDiscovery, OnlyThisCollectdsOwnConfigsAreRecognisedAsItsOwn) {
+  EXPECT_EQ(all_discovery_subscriptions(naming()),
+            (std::vector<std::string>{"homeassistant/sensor/+/+/config",
+                                      "homeassistant/binary_sensor/+/+/config"}));
+  auto config = [](const std::string& host, const std::string& origin) {
+    return "{\"name\": \"Supply temperature\", \"availability\": [{\"topic\": \"collectd/" + host +
+           "/intergas/availability\"}, {\"topic\": \"collectd/" + host +
+           "/intergas-gone/availability\"}], \"availability_mode\": \"all\", \"origin\": "
+           "{\"name\": \"" +
+           origin + "\"}}";
+  };
+  EXPECT_TRUE(published_by_this_collectd(naming(), config("home", "collectd-intergas")));
+  // Host "home_2"'s boiler "gone" has the node id "intergas_home_2_gone", which host "home"
+  // would give a boiler "2_gone": not ours all the same.
+  EXPECT_FALSE(published_by_this_collectd(naming(), config("home_2", "collectd-intergas")));
+  EXPECT_FALSE(published_by_this_collectd(naming(), config("home", "Zigbee2MQTT")));
+  HaNaming other_prefix = naming();
+  other_prefix.prefix = "";
+  EXPECT_FALSE(published_by_this_collectd(other_prefix, config("home", "collectd-intergas")));
+  EXPECT_FALSE(published_by_this_collectd(
+      naming(),
+      "{\"name\": \"Temperature\", \"availability\": [{\"topic\": "
+      "\"zigbee2mqtt/bridge/state\"}], \"origin\": {\"name\": \"Zigbee2MQTT\"}}"));
+  EXPECT_FALSE(published_by_this_collectd(naming(), ""));
+  // Every config the plugin writes is recognised (the check follows discovery_configs' format).
+  for (const auto& m : discovery_configs(naming(), facts(Model::hre, {{Command::status, 1}}))) {
+    EXPECT_TRUE(published_by_this_collectd(naming(), m.payload)) << m.topic;
+  }
+}
+
 TEST(HaDiscovery, SameFactsSameBytesAndIdsStayWhenTheFirmwareChanges) {
   const BoilerFacts f =
       facts(Model::hre, {{Command::status, 1}, {Command::counters, 6}, {Command::parameters, 6}});
