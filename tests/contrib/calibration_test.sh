@@ -4,7 +4,8 @@
 # boiler's gas, heat and energy figures and leaves the other boilers on the default 1.
 # Usage: calibration_test.sh RULES_FILE TEST_FILE
 set -euo pipefail
-command -v promtool >/dev/null || { echo "promtool not found: install the prometheus package (scripts/setup)"; exit 1; }
+command -v promtool >/dev/null ||
+  { echo "promtool not found: install the prometheus package (scripts/setup)"; exit 1; }
 rules=$1 test_file=$2
 run=$(mktemp -d)
 trap 'rm -rf "$run"' EXIT

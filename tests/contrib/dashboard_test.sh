@@ -2,7 +2,8 @@
 # contrib_dashboard (CTest, label e2e): the Grafana dashboard and the alerting rules against real
 # data. Starts two intergas-sim boilers (an HRE heating, an Xtreme), a real collectd with the
 # intergas plugin and write_prometheus, and Debian's Prometheus scraping it with honor_labels
-# (and loading the rules, with a gas price set), all on 127.0.0.1 with free ports (stack.sh).
+# (and loading the rules, with a gas price and a service date set), all on 127.0.0.1 with free
+# ports (stack.sh).
 # Then every panel target of the dashboard, with the dashboard variables substituted, must return
 # data from /api/v1/query; every rule (recording and alerting) must load with health "ok"; and
 # after the simulator switches to a lockout, IntergasBoilerLockout must become active
@@ -33,9 +34,9 @@ done
 start_sim "$boiler" --profile heating --no-pace --latency-ms 20
 start_sim xtreme --profile xtreme --no-pace --latency-ms 20
 start_collectd "$boiler:hre" xtreme:xtreme
-# Prometheus: scrapes collectd every second, evaluates the rules (and a user's gas price) every
+# Prometheus: scrapes collectd every second, evaluates the rules (and a user's settings) every
 # second.
-start_prometheus 1s "$rules" "$(write_price_rules)"
+start_prometheus 1s "$rules" "$(write_user_settings)"
 
 sel="intergas=\"$boiler\",instance=\"$host\""
 wait_until 40 "the boiler to be up in Prometheus" has_data "collectd_intergas_up{$sel} == 1"

@@ -3,9 +3,10 @@
 # stack (stack.sh): two intergas-sim boilers whose burns start and stop and whose meters run
 # (--dynamic: an HRE burning for central heating on a known gas rate, an Xtreme), a real
 # collectd with the intergas plugin and write_prometheus, and Debian's Prometheus scraping every
-# 5 s and evaluating the shipped rules (with a gas price set, as a user would) every 5 s.
+# 5 s and evaluating the shipped rules (with a gas price and a service date set, as a user would)
+# every 5 s.
 #
-# Asserts: every recording rule of the rules file (and the price setting) yields a series; over a
+# Asserts: every recording rule of the rules file (and the settings set) yields a series; over a
 # steady central-heating burn longer than the rate window, intergas:heat_input_watts:rate5m
 # {use="ch"} is the simulator's gas rate × 35.17 MJ/m³ / 3600 s within 2 %; every rule is healthy;
 # every dashboard target returns data. A burn lasts 420 s after 60 s of rest, so the test waits
@@ -38,7 +39,7 @@ start_sim home --profile heating --dynamic --gas-lph "$gas_lph" --burn-s "$burn_
 start_sim xtreme --profile xtreme --dynamic --burn-s "$burn_s" --rest-s "$rest_s" \
   --dhw-every 2 --no-pace --latency-ms 20
 start_collectd home:hre xtreme:xtreme
-start_prometheus 5s "$rules" "$(write_price_rules)"
+start_prometheus 5s "$rules" "$(write_user_settings)"
 
 boilers='intergas=~"home|xtreme",instance="'$host'"'
 home='intergas="home",instance="'$host'"'
@@ -50,7 +51,9 @@ failures=()
 # --- every recording rule yields a series ------------------------------------------------------
 mapfile -t records < <(sed -n 's/^ *- record: *\([^ ]*\).*/\1/p' "$rules")
 ((${#records[@]} > 10)) || fail "found only ${#records[@]} recording rules in $rules"
-records+=("intergas:gas_price_per_cubic_meter:setting")  # the price set above
+# the settings set above
+records+=("intergas:gas_price_per_cubic_meter:setting"
+  "intergas:last_service_timestamp_seconds:setting")
 # The figures need a burn (the first starts after the 60 s rest) and a CH start: 4 minutes.
 deadline=$((SECONDS + 240))
 for r in "${records[@]}"; do

@@ -175,16 +175,19 @@ prometheus_ready() {
   curl -sf --max-time 2 "http://127.0.0.1:$pport/-/ready" >/dev/null 2>&1
 }
 
-# A gas price as a user sets it (docs/insights.md, Settings): the money rules need one.
-write_price_rules() {
-  cat >"$run/price.rules.yml" <<'EOF'
+# The settings a user fills in (docs/insights.md, Settings) that have no default: a gas price
+# (the money rules need one) and boiler "home"'s last service (the service age needs one).
+write_user_settings() {
+  cat >"$run/settings.rules.yml" <<'EOF'
 groups:
-  - name: intergas-price
+  - name: intergas-user-settings
     rules:
       - record: intergas:gas_price_per_cubic_meter:setting
         expr: vector(1.45)
+      - record: intergas:last_service_timestamp_seconds:setting
+        expr: label_replace(vector(1790812800), "intergas", "home", "", "")
 EOF
-  echo "$run/price.rules.yml"
+  echo "$run/settings.rules.yml"
 }
 
 # query EXPR: prints the JSON answer of an instant query (also for HTTP errors).
