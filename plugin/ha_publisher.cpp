@@ -115,7 +115,7 @@ void HaPublisher::sweep(std::vector<std::string> filters, LeftoverFn is_leftover
   is_leftover_ = std::move(is_leftover);
 }
 
-bool HaPublisher::is_owned(const std::string& topic) {
+bool HaPublisher::note_if_owned(const std::string& topic) {
   for (const auto& [filter, group] : owned_) {
     bool matches = false;
     mosquitto_topic_matches_sub(filter.c_str(), topic.c_str(), &matches);
@@ -135,7 +135,7 @@ bool HaPublisher::is_owned(const std::string& topic) {
 void HaPublisher::received(const std::string& topic, const std::string& payload, bool retained) {
   // Only what the broker kept from before: our own publishes come back live (not retained).
   if (!retained || payload.empty()) return;
-  if (is_owned(topic) || !sweep_ends_ || !is_leftover_(topic, payload)) return;
+  if (note_if_owned(topic) || !sweep_ends_ || !is_leftover_(topic, payload)) return;
   std::lock_guard<std::mutex> lock(mutex_);
   if (wanted_.count(topic) != 0) return;
   to_clear_.insert(topic);

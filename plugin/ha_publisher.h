@@ -63,8 +63,8 @@ class HaPublisher {
   void flush();            // on the thread: sends what differs from what the broker has
   // On the thread: a message from the broker.
   void received(const std::string& topic, const std::string& payload, bool retained);
-  bool is_owned(const std::string& topic);  // and notes it in found_ when it is
-  void end_sweep_when_due();                // on the thread: unsubscribes once the time is up
+  bool note_if_owned(const std::string& topic);  // true when owned (then noted in found_)
+  void end_sweep_when_due();                     // on the thread: unsubscribes once the time is up
   // The kinds of problem logged once each: a broker that is away, one refusing the login, one
   // whose certificate (or TLS settings) the TLS handshake refuses.
   enum class Problem { none, unreachable, refused, tls };
